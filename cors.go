@@ -1,0 +1,275 @@
+package cors
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/crossorigin/cors/internal/headerlist"
+)
+
+// Header names, in the canonical form net/http keys its header maps by, so that the request path reads
+// and writes the maps directly.
+const (
+	hOrigin = "Origin"
+	hVary   = "Vary"
+
+	hACRM  = "Access-Control-Request-Method"
+	hACRH  = "Access-Control-Request-Headers"
+	hACRPN = "Access-Control-Request-Private-Network"
+
+	hACAO  = "Access-Control-Allow-Origin"
+	hACAC  = "Access-Control-Allow-Credentials"
+	hACAM  = "Access-Control-Allow-Methods"
+	hACAH  = "Access-Control-Allow-Headers"
+	hACEH  = "Access-Control-Expose-Headers"
+	hACMA  = "Access-Control-Max-Age"
+	hACAPN = "Access-Control-Allow-Private-Network"
+)
+
+// Cors is a CORS policy ready to serve requests. It is safe for concurrent use, including Reconfigure
+// while requests are in flight.
+type Cors struct {
+	cfg atomic.Pointer[config]
+}
+
+// New validates o and returns the middleware for it. If o has problems, New returns a nil *Cors and an
+// error joining one *ConfigError per problem.
+func New(o Options) (*Cors, error) {
+	cfg, err := newConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	c := new(Cors)
+	c.cfg.Store(cfg)
+	return c, nil
+}
+
+// MustNew is like New but panics with New's error. Use it where the options are constants.
+func MustNew(o Options) *Cors {
+	c, err := New(o)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Handler wraps next: it answers CORS preflights itself and adds the CORS headers to every other response
+// before calling next.
+func (c *Cors) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c.Apply(w, r) {
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Apply is Handler's work, for routers whose middleware is not an http.Handler wrapper. It sets the CORS
+// response headers on w for r. If r is a CORS preflight, Apply also writes the whole response (headers
+// and status, no body) and returns true: the caller must then stop, and not call the next handler.
+func (c *Cors) Apply(w http.ResponseWriter, r *http.Request) (done bool) {
+	cfg := c.cfg.Load()
+	origin, hasOrigin := r.Header[hOrigin]
+	// Fetch §3.2.2: a CORS-preflight request is an OPTIONS request with an Origin and an
+	// Access-Control-Request-Method header. Any other OPTIONS request is an ordinary request.
+	if r.Method == http.MethodOptions && hasOrigin {
+		if acrm, ok := r.Header[hACRM]; ok {
+			cfg.preflight(w, r, origin, acrm)
+			return true
+		}
+	}
+	cfg.actual(w.Header(), r, origin)
+	return false
+}
+
+// OriginAllowed reports whether the policy allows origin, a serialised origin such as
+// "https://app.example.com". Use it where a browser sends an Origin that CORS does not govern, such as a
+// WebSocket handshake: a gorilla/websocket Upgrader's CheckOrigin can be
+//
+//	func(r *http.Request) bool { return c.OriginAllowed(r.Header.Get("Origin")) }
+func (c *Cors) OriginAllowed(origin string) bool {
+	return c.cfg.Load().originAllowed(origin) == ""
+}
+
+// Reconfigure validates o and, if it has no problem, makes it the policy for every request that starts
+// from now on; requests in flight finish under the policy they started with. On error the policy in force
+// stays as it was.
+func (c *Cors) Reconfigure(o Options) error {
+	cfg, err := newConfig(o)
+	if err != nil {
+		return err
+	}
+	c.cfg.Store(cfg)
+	return nil
+}
+
+// Options returns the normalised options in force: origins in canonical form, defaults filled in, names
+// lower-cased, duplicates removed. The slices are copies.
+func (c *Cors) Options() Options {
+	return c.cfg.Load().options.clone()
+}
+
+// Reasons for a refusal, as logged.
+const (
+	reasonMalformedOrigin = "malformed origin"
+	reasonOriginRefused   = "origin not allowed"
+	reasonManyOrigins     = "more than one Origin header"
+	reasonMethod          = "method not allowed"
+	reasonMalformedMethod = "malformed Access-Control-Request-Method"
+	reasonHeaderList      = "malformed or over-long Access-Control-Request-Headers"
+	reasonHeader          = "header not allowed"
+)
+
+// originAllowed returns "" if the policy allows the serialised origin s, else the reason it does not.
+func (cfg *config) originAllowed(s string) (reason string) {
+	// A configured exact origin is canonical, so finding s among them proves it valid. The length
+	// check comes first so that a hostile value is never even hashed.
+	if len(s) <= maxOriginLen && cfg.origins.HasExact(s) {
+		return ""
+	}
+	o, ok := parseOrigin(s)
+	switch {
+	case !ok:
+		return reasonMalformedOrigin
+	case cfg.anyOrigin, cfg.origins.MatchPattern(o), cfg.originFunc != nil && cfg.originFunc(s):
+		return ""
+	}
+	return reasonOriginRefused
+}
+
+// checkOrigin decides on the Origin header lines of a request.
+func (cfg *config) checkOrigin(origin []string) (reason string) {
+	if len(origin) != 1 {
+		// Two Origin lines are never sent by a browser; picking one would be a guess.
+		return reasonManyOrigins
+	}
+	return cfg.originAllowed(origin[0])
+}
+
+// allowOriginValue is the Access-Control-Allow-Origin value for an allowed origin. "*" is sent only for a
+// "*" policy, which is never credentialed (Fetch §3.2.5: "*" fails the CORS check with credentials).
+func (cfg *config) allowOriginValue(origin string) string {
+	if cfg.anyOrigin {
+		return "*"
+	}
+	return origin
+}
+
+// actual adds the CORS headers for a request that is not a preflight (Fetch §3.2.3 "HTTP responses").
+func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
+	allowed := false
+	if origin != nil {
+		if reason := cfg.checkOrigin(origin); reason != "" {
+			cfg.logRefusal(r, reason, origin[0])
+		} else {
+			allowed = true
+		}
+	}
+	// Fetch §"CORS protocol and HTTP caches": the headers depend on Origin (allowed or not, present or
+	// not), so every actual response varies on it, lest a shared cache serve one origin's answer to another.
+	vary := h[hVary]
+	addVary := !varyCovers(vary, hOrigin)
+	n := len(vary) + 1
+	if !addVary {
+		n = 0
+	}
+	if allowed {
+		n += 1 + boolInt(cfg.credentials) + boolInt(cfg.aceh != "")
+	}
+	if n == 0 {
+		return
+	}
+	w := headerWriter{h: h, vals: make([]string, n)}
+	if addVary {
+		w.appendTo(hVary, vary, hOrigin)
+	}
+	if allowed {
+		w.set(hACAO, cfg.allowOriginValue(origin[0]))
+		if cfg.credentials {
+			w.set(hACAC, "true")
+		}
+		if cfg.aceh != "" {
+			w.set(hACEH, cfg.aceh)
+		}
+	}
+}
+
+// headerWriter writes header values into slices of one backing array, allocated once per response, so
+// that no value slice is shared with another request and a handler that edits one in place (h[k][0] = v)
+// cannot change what any other request sees. Each slice is capped at its length, so appending to it
+// copies instead of overwriting the next header's values.
+type headerWriter struct {
+	h    http.Header
+	vals []string
+}
+
+// set sets key to the single value v.
+func (w *headerWriter) set(key, v string) {
+	w.vals[0] = v
+	w.h[key] = w.vals[:1:1]
+	w.vals = w.vals[1:]
+}
+
+// setAll sets key to the values vs.
+func (w *headerWriter) setAll(key string, vs []string) {
+	n := copy(w.vals, vs)
+	w.h[key] = w.vals[:n:n]
+	w.vals = w.vals[n:]
+}
+
+// appendTo sets key to old followed by v: Vary is appended to, never overwritten (RFC 9110 §12.5.5).
+func (w *headerWriter) appendTo(key string, old []string, v string) {
+	n := copy(w.vals, old)
+	w.vals[n] = v
+	w.h[key] = w.vals[: n+1 : n+1]
+	w.vals = w.vals[n+1:]
+}
+
+// varyCovers reports whether the Vary values already name header (or "*").
+func varyCovers(vary []string, header string) bool {
+	for _, v := range vary {
+		var names [headerlist.MaxElements]string
+		n, _ := headerlist.Split([]string{v}, &names)
+		for _, name := range names[:n] {
+			if name == "*" || headerlist.EqualFold(name, header) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// maxLoggedValue bounds how much of an offending value a log record carries.
+const maxLoggedValue = 128
+
+// logRefusal records a refusal at debug level, the offending value quoted (so control bytes cannot forge
+// log lines) and truncated (so a hostile value cannot flood the log).
+func (cfg *config) logRefusal(r *http.Request, reason, value string) {
+	if cfg.logger == nil {
+		return
+	}
+	ctx := r.Context()
+	if !cfg.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	truncated := len(value) > maxLoggedValue
+	if truncated {
+		value = value[:maxLoggedValue]
+	}
+	cfg.logger.LogAttrs(ctx, slog.LevelDebug, "cors: request refused",
+		slog.String("reason", reason),
+		slog.String("value", strconv.QuoteToASCII(value)),
+		slog.Bool("truncated", truncated),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+	)
+}
