@@ -1,0 +1,210 @@
+// Command devserver demonstrates the cors middleware in the setting it is made
+// for: a browser app on http://localhost:3000 calling an API on
+// http://localhost:8080.
+//
+// It starts two servers: a frontend that serves one page, and the API wrapped
+// by cors with options read from a JSON config file. The page calls the API
+// with fetch (a simple GET, a preflighted PUT with a custom header, a
+// credentialed request with a cookie, and a DELETE the config refuses) and
+// shows what the browser allowed it to read.
+//
+//	cd examples && go run ./devserver
+//	go run ./devserver -config my-cors.json -frontend-addr localhost:5173 -api-addr localhost:9000
+//
+// Without -config the embedded devserver/cors.json is used. Ctrl+C (SIGINT) or
+// SIGTERM shuts both servers down gracefully.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/crossorigin/cors"
+)
+
+// shutdownTimeout bounds how long in-flight requests may take to finish once
+// a signal arrives.
+const shutdownTimeout = 5 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+	case errors.As(err, new(usageError)):
+		os.Exit(2) // the flag package has already printed the problem and the usage
+	default:
+		fmt.Fprintln(os.Stderr, "devserver:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a command-line mistake already reported by the flag package.
+type usageError struct{ error }
+
+// run parses args, starts the frontend and the API, prints where they are and
+// the effective CORS options to stdout, and serves until ctx is done; then it
+// shuts both servers down gracefully. Logs (CORS refusals among them) go to
+// stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("devserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	frontendAddr := fs.String("frontend-addr", "localhost:3000", "`address` the frontend page listens on")
+	apiAddr := fs.String("api-addr", "localhost:8080", "`address` the CORS-wrapped API listens on")
+	configPath := fs.String("config", "", "`path` of a JSON file of CORS options (default: the embedded devserver/cors.json)")
+	quiet := fs.Bool("quiet", false, "do not log the requests the middleware refuses")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())
+	}
+
+	var logger *slog.Logger
+	if !*quiet {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+
+	// Check the config before taking the ports, so a mistake is the only
+	// thing reported.
+	if _, _, err := loadOptions(*configPath); err != nil {
+		return err
+	}
+
+	apiLn, err := net.Listen("tcp", *apiAddr)
+	if err != nil {
+		return fmt.Errorf("API: %w", err)
+	}
+	defer apiLn.Close()
+	frontendLn, err := net.Listen("tcp", *frontendAddr)
+	if err != nil {
+		return fmt.Errorf("frontend: %w", err)
+	}
+	defer frontendLn.Close()
+
+	frontendURL := baseURL(*frontendAddr, frontendLn.Addr())
+	apiURL := baseURL(*apiAddr, apiLn.Addr())
+	h, err := buildHandlers(*configPath, apiURL, logger)
+	if err != nil {
+		return err
+	}
+	if err := printBanner(stdout, frontendURL, apiURL, h); err != nil {
+		return err
+	}
+
+	servers := []*http.Server{
+		{Handler: h.frontend, ReadHeaderTimeout: 10 * time.Second},
+		{Handler: h.api, ReadHeaderTimeout: 10 * time.Second},
+	}
+	listeners := []net.Listener{frontendLn, apiLn}
+	served := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { served <- srv.Serve(listeners[i]) }()
+	}
+
+	var errs []error
+	pending := len(servers)
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(stdout, "shutting down...")
+	case err := <-served: // a server stopped on its own: stop the other too
+		pending--
+		errs = append(errs, err)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		}
+	}
+	for ; pending > 0; pending-- {
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// baseURL is the http URL for a server asked to listen on requested and
+// actually listening on actual: the requested host name (so "localhost" stays
+// "localhost", which is the origin a browser will send) with the actual port
+// (so port 0 works). An empty or unspecified host becomes localhost.
+func baseURL(requested string, actual net.Addr) string {
+	host, _, err := net.SplitHostPort(requested)
+	if ip := net.ParseIP(host); err != nil || host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	port := "0"
+	if tcp, ok := actual.(*net.TCPAddr); ok {
+		port = fmt.Sprint(tcp.Port)
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// printedOptions is cors.Options as a config file spells it, with max_age as
+// a duration string. Printed, it is a valid config file.
+type printedOptions struct {
+	AllowedOrigins                  []string `json:"allowed_origins"`
+	AllowedMethods                  []string `json:"allowed_methods"`
+	AllowedHeaders                  []string `json:"allowed_headers"`
+	ExposedHeaders                  []string `json:"exposed_headers"`
+	AllowCredentials                bool     `json:"allow_credentials"`
+	MaxAge                          string   `json:"max_age"`
+	AllowPrivateNetwork             bool     `json:"allow_private_network"`
+	PreflightStatus                 int      `json:"preflight_status"`
+	DangerouslyAllowInsecureOrigins bool     `json:"dangerously_allow_insecure_origins"`
+}
+
+func effectiveOptionsJSON(o cors.Options) ([]byte, error) {
+	list := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	return json.MarshalIndent(printedOptions{
+		AllowedOrigins:                  list(o.AllowedOrigins),
+		AllowedMethods:                  list(o.AllowedMethods),
+		AllowedHeaders:                  list(o.AllowedHeaders),
+		ExposedHeaders:                  list(o.ExposedHeaders),
+		AllowCredentials:                o.AllowCredentials,
+		MaxAge:                          o.MaxAge.String(),
+		AllowPrivateNetwork:             o.AllowPrivateNetwork,
+		PreflightStatus:                 o.PreflightStatus,
+		DangerouslyAllowInsecureOrigins: o.DangerouslyAllowInsecureOrigins,
+	}, "  ", "  ")
+}
+
+func printBanner(w io.Writer, frontendURL, apiURL string, h handlers) error {
+	opts, err := effectiveOptionsJSON(h.cors.Options())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "cors devserver\n")
+	fmt.Fprintf(w, "  frontend  %s   <- open this in a browser\n", frontendURL)
+	fmt.Fprintf(w, "  API       %s   (any client: curl -i %s/api/hello)\n", apiURL, apiURL)
+	fmt.Fprintf(w, "  config    %s\n", h.configSource)
+	fmt.Fprintf(w, "effective CORS options (normalised by cors.New):\n  %s\n", opts)
+	if !h.cors.OriginAllowed(frontendURL) {
+		fmt.Fprintf(w, "warning: the config does not allow the frontend's origin %s, so the browser will block the page's requests; add it to allowed_origins\n", frontendURL)
+	}
+	fmt.Fprintf(w, "press Ctrl+C to stop\n")
+	return nil
+}
