@@ -1,0 +1,217 @@
+package benchmarks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Next is the wrapped handler: it does nothing but count its calls, so
+// that the outcome check can tell whether a request reached it.
+type Next struct{ Calls int }
+
+func (n *Next) ServeHTTP(http.ResponseWriter, *http.Request) { n.Calls++ }
+
+// Verdict classifies a response.
+type Verdict string
+
+const (
+	Allowed Verdict = "allowed"
+	Refused Verdict = "refused"
+	// Invalid: CORS headers are present but a browser would reject them
+	// (or they grant something the configuration does not).
+	Invalid Verdict = "invalid"
+	// Panicked: the library panicked while building or serving.
+	Panicked Verdict = "panic"
+)
+
+// Outcome is what one library answered in one scenario.
+type Outcome struct {
+	Verdict    Verdict
+	Status     int
+	HandlerRan bool
+	Wildcard   bool   // ACAO was "*"
+	Detail     string // why Invalid or Panicked
+}
+
+func (o Outcome) String() string {
+	switch o.Verdict {
+	case Invalid, Panicked:
+		return string(o.Verdict) + ": " + o.Detail
+	}
+	s := string(o.Verdict)
+	if o.Wildcard {
+		s += " (*)"
+	}
+	return s + " " + strconv.Itoa(o.Status)
+}
+
+// Matches reports whether the outcome is what the scenario's name says.
+func (s *Scenario) Matches(o Outcome) bool {
+	switch s.Expect {
+	case ExpectAllowed, ExpectPreflightAllowed:
+		return o.Verdict == Allowed
+	default:
+		return o.Verdict == Refused || (s.WildcardOK && o.Verdict == Allowed && o.Wildcard)
+	}
+}
+
+// Classify judges the response w (to s.Request) the way a browser would.
+func Classify(s *Scenario, w *Writer, handlerRan bool) Outcome {
+	o := Outcome{Status: w.Status(), HandlerRan: handlerRan}
+	h := w.Header()
+	acao := h["Access-Control-Allow-Origin"]
+	if len(acao) == 0 {
+		o.Verdict = Refused
+		return o
+	}
+	o.Wildcard = len(acao) == 1 && acao[0] == "*"
+	invalid := func(format string, args ...any) Outcome {
+		o.Verdict, o.Detail = Invalid, fmt.Sprintf(format, args...)
+		return o
+	}
+	origin := s.Request.Header.Get("Origin")
+	acac := h["Access-Control-Allow-Credentials"]
+	credentialed := len(acac) == 1 && acac[0] == "true"
+	switch {
+	case len(acao) != 1:
+		return invalid("%d ACAO lines", len(acao))
+	case o.Wildcard && credentialed:
+		return invalid("ACAO * with credentials")
+	case o.Wildcard && !s.Config.AllowsAnyOrigin():
+		return invalid("ACAO * but not every origin is allowed")
+	case !o.Wildcard && acao[0] != origin:
+		return invalid("ACAO %.40q is not the Origin", acao[0])
+	case !o.Wildcard && len(acao[0]) > 253+len("https://"):
+		return invalid("reflects a %d-byte origin", len(acao[0]))
+	case s.Config.Credentials && !credentialed:
+		return invalid("no ACAC: true")
+	}
+	if !s.Expect.IsPreflight() {
+		o.Verdict = Allowed
+		return o
+	}
+	if o.Status < 200 || o.Status > 299 {
+		return invalid("ACAO with status %d", o.Status)
+	}
+	if !listed(h["Access-Control-Allow-Methods"], http.MethodPut, !s.Config.Credentials) {
+		return invalid("ACAM %q lacks PUT", h["Access-Control-Allow-Methods"])
+	}
+	for _, name := range s.ACRH {
+		// "*" never covers Authorization, and covers nothing with credentials.
+		wild := !s.Config.Credentials && !strings.EqualFold(name, "authorization")
+		if !listed(h["Access-Control-Allow-Headers"], name, wild) {
+			return invalid("ACAH %q lacks %s", h["Access-Control-Allow-Headers"], name)
+		}
+	}
+	if s.ACRH == nil {
+		// A hostile list was answered with ACAO: it was let through.
+		return invalid("hostile ACRH accepted")
+	}
+	o.Verdict = Allowed
+	return o
+}
+
+// listed reports whether the comma-separated lines name want
+// (case-insensitively), or "*" when wildcard counts.
+func listed(lines []string, want string, wildcard bool) bool {
+	for _, line := range lines {
+		for item := range strings.SplitSeq(line, ",") {
+			item = strings.TrimSpace(item)
+			if strings.EqualFold(item, want) || (wildcard && item == "*") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Cell is one library in one scenario, ready to serve.
+type Cell struct {
+	Library  *Library
+	Scenario *Scenario
+	Handler  http.Handler // nil when Skip is set for lack of one
+	Next     *Next
+	Outcome  Outcome
+	// Skip is why the cell is not measured ("" = measured): n/a, or the
+	// library did not do what the scenario's name says.
+	Skip string
+}
+
+// Serve sends the scenario's request once through the cell's handler.
+func (c *Cell) Serve(w *Writer) {
+	w.Reset()
+	c.Handler.ServeHTTP(w, c.Scenario.Request)
+}
+
+// Wrong reports whether the library answered other than the scenario's
+// name says (the bare floor is never wrong: it adds no CORS at all).
+func (c *Cell) Wrong() bool {
+	return c.Library.Name != Bare && c.Skip != "" && c.Handler != nil || c.Outcome.Verdict == Panicked
+}
+
+// Matrix evaluates every library in every scenario, once per process.
+var Matrix = sync.OnceValue(func() []*Cell {
+	scenarios := Scenarios()
+	libs := Libraries()
+	var cells []*Cell
+	for _, c := range Configs() {
+		handlers := make([]http.Handler, len(libs))
+		nexts := make([]*Next, len(libs))
+		errs := make([]error, len(libs))
+		for i, lib := range libs {
+			nexts[i] = &Next{}
+			handlers[i], errs[i] = build(lib, c, nexts[i])
+		}
+		for _, s := range scenarios {
+			if s.Config.Name != c.Name {
+				continue
+			}
+			for i, lib := range libs {
+				cell := &Cell{Library: lib, Scenario: s, Next: nexts[i]}
+				cells = append(cells, cell)
+				var ne *NotExpressible
+				switch {
+				case s.Request == nil:
+					cell.Skip = "n/a: " + s.NA
+				case errors.As(errs[i], &ne):
+					cell.Skip = "n/a: " + ne.Reason
+				case errs[i] != nil:
+					cell.Outcome = Outcome{Verdict: Panicked, Detail: errs[i].Error()}
+					cell.Skip = cell.Outcome.String()
+				default:
+					cell.Handler = handlers[i]
+					cell.Outcome = evaluate(cell)
+					if lib.Name != Bare && !s.Matches(cell.Outcome) {
+						cell.Skip = "wrong: " + cell.Outcome.String()
+					}
+				}
+			}
+		}
+	}
+	return cells
+})
+
+func build(lib *Library, c Config, next http.Handler) (h http.Handler, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("building: %v", p)
+		}
+	}()
+	return lib.Wrap(c, next)
+}
+
+func evaluate(cell *Cell) (o Outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			o = Outcome{Verdict: Panicked, Detail: fmt.Sprint(p)}
+		}
+	}()
+	w := NewWriter()
+	before := cell.Next.Calls
+	cell.Serve(w)
+	return Classify(cell.Scenario, w, cell.Next.Calls > before)
+}
