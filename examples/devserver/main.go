@@ -16,6 +16,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -158,20 +159,8 @@ func baseURL(requested string, actual net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// printedOptions is cors.Options as a config file spells it, with max_age as
-// a duration string. Printed, it is a valid config file.
-type printedOptions struct {
-	AllowedOrigins                  []string `json:"allowed_origins"`
-	AllowedMethods                  []string `json:"allowed_methods"`
-	AllowedHeaders                  []string `json:"allowed_headers"`
-	ExposedHeaders                  []string `json:"exposed_headers"`
-	AllowCredentials                bool     `json:"allow_credentials"`
-	MaxAge                          string   `json:"max_age"`
-	AllowPrivateNetwork             bool     `json:"allow_private_network"`
-	PreflightStatus                 int      `json:"preflight_status"`
-	DangerouslyAllowInsecureOrigins bool     `json:"dangerously_allow_insecure_origins"`
-}
-
+// effectiveOptionsJSON writes o as a config file spells it, one option per
+// line, with max_age as a duration string: printed, it is a valid config file.
 func effectiveOptionsJSON(o cors.Options) ([]byte, error) {
 	list := func(s []string) []string {
 		if s == nil {
@@ -179,17 +168,34 @@ func effectiveOptionsJSON(o cors.Options) ([]byte, error) {
 		}
 		return s
 	}
-	return json.MarshalIndent(printedOptions{
-		AllowedOrigins:                  list(o.AllowedOrigins),
-		AllowedMethods:                  list(o.AllowedMethods),
-		AllowedHeaders:                  list(o.AllowedHeaders),
-		ExposedHeaders:                  list(o.ExposedHeaders),
-		AllowCredentials:                o.AllowCredentials,
-		MaxAge:                          o.MaxAge.String(),
-		AllowPrivateNetwork:             o.AllowPrivateNetwork,
-		PreflightStatus:                 o.PreflightStatus,
-		DangerouslyAllowInsecureOrigins: o.DangerouslyAllowInsecureOrigins,
-	}, "  ", "  ")
+	fields := []struct {
+		key   string
+		value any
+	}{
+		{"allowed_origins", list(o.AllowedOrigins)},
+		{"allowed_methods", list(o.AllowedMethods)},
+		{"allowed_headers", list(o.AllowedHeaders)},
+		{"exposed_headers", list(o.ExposedHeaders)},
+		{"allow_credentials", o.AllowCredentials},
+		{"max_age", o.MaxAge.String()},
+		{"allow_private_network", o.AllowPrivateNetwork},
+		{"preflight_status", o.PreflightStatus},
+		{"dangerously_allow_insecure_origins", o.DangerouslyAllowInsecureOrigins},
+	}
+	var b bytes.Buffer
+	b.WriteString("{")
+	for i, f := range fields {
+		v, err := json.Marshal(f.value)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "\n    %q: %s", f.key, v)
+	}
+	b.WriteString("\n  }")
+	return b.Bytes(), nil
 }
 
 func printBanner(w io.Writer, frontendURL, apiURL string, h handlers) error {

@@ -303,6 +303,7 @@ func configErrors(err error) []*cors.ConfigError {
 }
 
 func TestConfigFileErrorsAreReportedClearly(t *testing.T) {
+	type fieldValue struct{ Field, Value string }
 	tests := []struct {
 		name    string
 		content *string // nil: the file does not exist
@@ -310,8 +311,8 @@ func TestConfigFileErrorsAreReportedClearly(t *testing.T) {
 		wantIs error
 		// wantMsg are substrings of the message, besides the path, which every message names.
 		wantMsg []string
-		// wantValues are the Values of the ConfigErrors reported, in any order.
-		wantValues []string
+		// wantProblems are the ConfigErrors reported, in any order.
+		wantProblems []fieldValue
 	}{
 		{
 			name:    "a config path that does not exist",
@@ -322,23 +323,35 @@ func TestConfigFileErrorsAreReportedClearly(t *testing.T) {
 		{
 			name:    "a file that is not JSON",
 			content: ptr(`{"allowed_origins": ["http://localhost:3000"`),
+			wantMsg: []string{"not a valid JSON"},
 		},
 		{
-			name:    "an unknown key, such as a misspelt option, is refused",
-			content: ptr(`{"allowed_origin": ["http://localhost:3000"]}`),
-			wantMsg: []string{`"allowed_origin"`},
+			name:         "an unknown key, such as a misspelt option, is refused with a suggestion",
+			content:      ptr(`{"allowed_origin": ["http://localhost:3000"]}`),
+			wantMsg:      []string{`allowed_origin: not an option: did you mean "allowed_origins"?`},
+			wantProblems: []fieldValue{{"allowed_origin", ""}},
 		},
 		{
-			name:       `"*" with credentials is a config error`,
-			content:    ptr(`{"allowed_origins": ["*"], "allow_credentials": true}`),
-			wantMsg:    []string{"is invalid"},
-			wantValues: []string{"*"},
+			name:         "a max_age that is neither a duration nor seconds",
+			content:      ptr(`{"allowed_origins": ["http://localhost:3000"], "max_age": "ten minutes"}`),
+			wantMsg:      []string{`max_age "ten minutes"`},
+			wantProblems: []fieldValue{{"max_age", "ten minutes"}},
 		},
 		{
-			name:       "every mistake is reported at once",
-			content:    ptr(`{"allowed_origins": ["http://localhost:3000/", "null"], "allowed_methods": ["CONNECT"]}`),
-			wantMsg:    []string{"is invalid", "write http://localhost:3000"},
-			wantValues: []string{"http://localhost:3000/", "null", "CONNECT"},
+			name:         `"*" with credentials is a config error`,
+			content:      ptr(`{"allowed_origins": ["*"], "allow_credentials": true}`),
+			wantMsg:      []string{"is invalid", "cannot be combined with AllowCredentials"},
+			wantProblems: []fieldValue{{"AllowedOrigins", "*"}},
+		},
+		{
+			name:    "every mistake is reported at once",
+			content: ptr(`{"allowed_origins": ["http://localhost:3000/", "null"], "allowed_methods": ["CONNECT"]}`),
+			wantMsg: []string{"is invalid", "write http://localhost:3000"},
+			wantProblems: []fieldValue{
+				{"AllowedOrigins", "http://localhost:3000/"},
+				{"AllowedOrigins", "null"},
+				{"AllowedMethods", "CONNECT"},
+			},
 		},
 	}
 	for _, tt := range tests {
@@ -356,13 +369,12 @@ func TestConfigFileErrorsAreReportedClearly(t *testing.T) {
 				if tt.wantIs != nil {
 					assert.ErrorIs(t, err, tt.wantIs)
 				}
-				var values []string
+				var problems []fieldValue
 				for _, ce := range configErrors(err) {
-					values = append(values, ce.Value)
-					assert.NotEmpty(t, ce.Field, "a ConfigError names the field")
+					problems = append(problems, fieldValue{ce.Field, ce.Value})
 					assert.NotEmpty(t, ce.Reason, "a ConfigError says what is wrong")
 				}
-				assert.ElementsMatch(t, tt.wantValues, values)
+				assert.ElementsMatch(t, tt.wantProblems, problems)
 			}
 
 			t.Run("buildHandlers", func(t *testing.T) {
