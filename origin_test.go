@@ -1,0 +1,173 @@
+package cors
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/crossorigin/cors/internal/match"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseOriginAcceptsOnlyWhatBrowsersSerialise(t *testing.T) {
+	long63 := strings.Repeat("a", 63)
+	host253 := strings.Repeat(long63+".", 3) + strings.Repeat("b", 61) // 3*64 + 61 = 253
+	tests := []struct {
+		in   string
+		want *match.Origin
+	}{
+		{"https://example.com", &match.Origin{Scheme: "https", Host: "example.com"}},
+		{"http://localhost:3000", &match.Origin{Scheme: "http", Host: "localhost", Port: "3000"}},
+		{"http://127.0.0.1:8080", &match.Origin{Scheme: "http", Host: "127.0.0.1", Port: "8080"}},
+		{"http://[::1]:8080", &match.Origin{Scheme: "http", Host: "[::1]", Port: "8080"}},
+		{"http://[2001:db8::ff00:42:8329]", &match.Origin{Scheme: "http", Host: "[2001:db8::ff00:42:8329]"}},
+		{"capacitor://localhost", &match.Origin{Scheme: "capacitor", Host: "localhost"}},
+		{"chrome-extension://abcdefghijklmnop", &match.Origin{Scheme: "chrome-extension", Host: "abcdefghijklmnop"}},
+		{"https://xn--bcher-kva.example", &match.Origin{Scheme: "https", Host: "xn--bcher-kva.example"}},
+		{"https://my_app.example.com", &match.Origin{Scheme: "https", Host: "my_app.example.com"}},
+		{"https://" + host253, &match.Origin{Scheme: "https", Host: host253}},
+		{"https://example.com:65535", &match.Origin{Scheme: "https", Host: "example.com", Port: "65535"}},
+		{"https://example.com:80", &match.Origin{Scheme: "https", Host: "example.com", Port: "80"}},
+		{"foo://example.com:443", &match.Origin{Scheme: "foo", Host: "example.com", Port: "443"}},
+
+		{"null", nil},
+		{"", nil},
+		{"https://", nil},
+		{"example.com", nil},
+		{"//example.com", nil},
+		{"HTTPS://example.com", nil},
+		{"https://Example.com", nil},
+		{"https://example.com/", nil},
+		{"https://example.com/path", nil},
+		{"https://example.com?q", nil},
+		{"https://example.com#f", nil},
+		{"https://user@example.com", nil},
+		{"https://example.com.", nil},
+		{"https://.example.com", nil},
+		{"https://a..example.com", nil},
+		{"https://example.com:443", nil},
+		{"http://example.com:80", nil},
+		{"ws://example.com:80", nil},
+		{"wss://example.com:443", nil},
+		{"ftp://example.com:21", nil},
+		{"https://example.com:", nil},
+		{"https://example.com:0", nil},
+		{"https://example.com:08080", nil},
+		{"https://example.com:65536", nil},
+		{"https://example.com:123456", nil},
+		{"https://example.com:+80", nil},
+		{" https://example.com", nil},
+		{"https://example.com ", nil},
+		{"https://exa mple.com", nil},
+		{"https://example.com\r\n", nil},
+		{"https://example.com%60.evil.com", nil},
+		{"https://example.com`.evil.com", nil},
+		{"https://b\u00fccher.example", nil},
+		{"https://" + long63 + "a.example.com", nil},
+		{"https://" + host253 + "b", nil},
+		{"https://" + strings.Repeat("a", 1<<20), nil},
+		{"http://[::1", nil},
+		{"http://[::1]x", nil},
+		{"http://[0:0:0:0:0:0:0:1]", nil},
+		{"http://[::FFFF:1]", nil},
+		{"http://[::ffff:127.0.0.1]", nil},
+		{"http://[fe80::1%25eth0]", nil},
+		{"http://[127.0.0.1]", nil},
+		{"http://::1", nil},
+		{"http://127.1", nil},
+		{"http://0x7f.0.0.1", nil},
+		{"http://127.000.000.001", nil},
+		{"http://1.2.3.256", nil},
+		{"1http://example.com", nil},
+		{"ht_tp://example.com", nil},
+	}
+	for _, tt := range tests {
+		got, ok := parseOrigin(tt.in)
+		if tt.want == nil {
+			assert.False(t, ok, "%q must be refused, got %+v", tt.in, got)
+			continue
+		}
+		if assert.True(t, ok, "%q must parse", tt.in) {
+			assert.Equal(t, *tt.want, got, tt.in)
+		}
+	}
+}
+
+func TestSerialiseIPv6FollowsTheURLStandard(t *testing.T) {
+	for in, want := range map[string]string{
+		"::1":                     "[::1]",
+		"::":                      "[::]",
+		"2001:db8:0:0:1:0:0:1":    "[2001:db8::1:0:0:1]", // the first of two equally long runs
+		"2001:db8:0:1:1:1:1:1":    "[2001:db8:0:1:1:1:1:1]",
+		"1:0:0:2:0:0:0:3":         "[1:0:0:2::3]", // the longest run
+		"::ffff:127.0.0.1":        "[::ffff:7f00:1]",
+		"FE80:0000:0000:0:0:0:0:1": "[fe80::1]",
+		"1:2:3:4:5:6:7:0":         "[1:2:3:4:5:6:7:0]", // a single zero piece is not compressed
+	} {
+		assert.Equal(t, want, serialiseIPv6(netip.MustParseAddr(in)), in)
+	}
+}
+
+func TestPatternsNormalise(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"HTTPS://Bücher.Example:443", "https://xn--bcher-kva.example"},
+		{"https://☕.example", "https://xn--53h.example"},
+		{"http://localhost:80", "http://localhost"},
+		{"http://localhost:03000", "http://localhost:3000"},
+		{"https://*.Example.com", "https://*.example.com"},
+		{"http://localhost:*", "http://localhost:*"},
+		{"https://*.example.com:*", "https://*.example.com:*"},
+		{"http://[0:0::1]:8080", "http://[::1]:8080"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"capacitor://localhost", "capacitor://localhost"},
+		{"https://ＥＸＡＭＰＬＥ.com", "https://example.com"},
+	}
+	for _, tt := range tests {
+		p, err := parsePattern(tt.in, false, false)
+		require.Nil(t, err, tt.in)
+		assert.Equal(t, tt.want, p.canonical, tt.in)
+		again, err := parsePattern(p.canonical, false, false)
+		require.Nil(t, err)
+		assert.Equal(t, p, again, "normalising is idempotent")
+	}
+}
+
+func TestWildcardsMatchWholeLabelsAndPorts(t *testing.T) {
+	tests := []struct {
+		pattern string
+		origin  string
+		want    bool
+	}{
+		{"https://*.example.com", "https://a.example.com", true},
+		{"https://*.example.com", "https://a.b.example.com", true},
+		{"https://*.example.com", "https://example.com", false},
+		{"https://*.example.com", "https://evil-example.com", false},
+		{"https://*.example.com", "https://aexample.com", false},
+		{"https://*.example.com", "https://example.com.evil.com", false},
+		{"https://*.example.com", "http://a.example.com", false},
+		{"https://*.example.com", "https://a.example.com:8443", false},
+		{"https://*.example.com:*", "https://a.example.com:8443", true},
+		{"https://*.example.com:*", "https://a.example.com", true},
+		{"http://localhost:*", "http://localhost:3000", true},
+		{"http://localhost:*", "http://localhost", true},
+		{"http://localhost:*", "http://localhost.evil.com:3000", false},
+		{"http://localhost:*", "http://a.localhost:3000", false},
+		{"http://localhost:*", "https://localhost:3000", false},
+		{"https://*.example.com:8443", "https://a.example.com:8443", true},
+		{"https://*.example.com:8443", "https://a.example.com:8444", false},
+	}
+	for _, tt := range tests {
+		c := MustNew(Options{AllowedOrigins: []string{tt.pattern}})
+		assert.Equal(t, tt.want, c.OriginAllowed(tt.origin), "%s vs %s", tt.pattern, tt.origin)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "app.localhost": true, "127.0.0.1": true, "127.255.0.9": true, "[::1]": true,
+		"localhost.example.com": false, "128.0.0.1": false, "[::2]": false, "example.com": false, "notlocalhost": false,
+	} {
+		assert.Equal(t, want, isLoopback(host), host)
+	}
+}
