@@ -119,10 +119,10 @@ func TestNewAcceptsWhatIsSafe(t *testing.T) {
 		"loopback http with credentials":          {AllowedOrigins: []string{"http://localhost:3000", "http://127.0.0.1:*", "http://[::1]:8080", "http://*.localhost"}, AllowCredentials: true},
 		"insecure origin when told":               {AllowedOrigins: []string{"http://intranet.example"}, AllowCredentials: true, DangerouslyAllowInsecureOrigins: true},
 		"wildcard over a public suffix, no creds": {AllowedOrigins: []string{"https://*.github.io"}},
-		"any scheme":                              {AllowedOrigins: []string{"capacitor://localhost", "tauri://localhost"}, AllowCredentials: true},
-		"only a func":                             {AllowOriginFunc: func(string) bool { return false }},
-		"star methods and headers with creds":     {AllowedOrigins: []string{"https://a.example"}, AllowCredentials: true, AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}},
-		"exactly a day":                           {AllowedOrigins: []string{"*"}, MaxAge: 24 * time.Hour},
+		"any scheme":                          {AllowedOrigins: []string{"capacitor://localhost", "tauri://localhost"}, AllowCredentials: true},
+		"only a func":                         {AllowOriginFunc: func(string) bool { return false }},
+		"star methods and headers with creds": {AllowedOrigins: []string{"https://a.example"}, AllowCredentials: true, AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}},
+		"exactly a day":                       {AllowedOrigins: []string{"*"}, MaxAge: 24 * time.Hour},
 	} {
 		_, err := New(o)
 		assert.NoError(t, err, name)

@@ -96,14 +96,14 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSerialise(t *testing.T) {
 
 func TestSerialiseIPv6FollowsTheURLStandard(t *testing.T) {
 	for in, want := range map[string]string{
-		"::1":                     "[::1]",
-		"::":                      "[::]",
-		"2001:db8:0:0:1:0:0:1":    "[2001:db8::1:0:0:1]", // the first of two equally long runs
-		"2001:db8:0:1:1:1:1:1":    "[2001:db8:0:1:1:1:1:1]",
-		"1:0:0:2:0:0:0:3":         "[1:0:0:2::3]", // the longest run
-		"::ffff:127.0.0.1":        "[::ffff:7f00:1]",
+		"::1":                      "[::1]",
+		"::":                       "[::]",
+		"2001:db8:0:0:1:0:0:1":     "[2001:db8::1:0:0:1]", // the first of two equally long runs
+		"2001:db8:0:1:1:1:1:1":     "[2001:db8:0:1:1:1:1:1]",
+		"1:0:0:2:0:0:0:3":          "[1:0:0:2::3]", // the longest run
+		"::ffff:127.0.0.1":         "[::ffff:7f00:1]",
 		"FE80:0000:0000:0:0:0:0:1": "[fe80::1]",
-		"1:2:3:4:5:6:7:0":         "[1:2:3:4:5:6:7:0]", // a single zero piece is not compressed
+		"1:2:3:4:5:6:7:0":          "[1:2:3:4:5:6:7:0]", // a single zero piece is not compressed
 	} {
 		assert.Equal(t, want, serialiseIPv6(netip.MustParseAddr(in)), in)
 	}
