@@ -82,26 +82,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 
-	// Check the config before taking the ports, so a mistake is the only
-	// thing reported.
-	if _, _, err := loadOptions(*configPath); err != nil {
+	// Build the middleware before taking the ports, so that a config mistake
+	// is the only thing reported.
+	c, source, err := newCors(*configPath, logger)
+	if err != nil {
 		return err
 	}
 
 	apiLn, err := net.Listen("tcp", *apiAddr)
 	if err != nil {
-		return fmt.Errorf("API: %w", err)
+		return fmt.Errorf("API: %w (choose another address with -api-addr)", err)
 	}
 	defer apiLn.Close()
 	frontendLn, err := net.Listen("tcp", *frontendAddr)
 	if err != nil {
-		return fmt.Errorf("frontend: %w", err)
+		return fmt.Errorf("frontend: %w (choose another address with -frontend-addr)", err)
 	}
 	defer frontendLn.Close()
 
 	frontendURL := baseURL(*frontendAddr, frontendLn.Addr())
 	apiURL := baseURL(*apiAddr, apiLn.Addr())
-	h, err := buildHandlers(*configPath, apiURL, logger)
+	h, err := assembleHandlers(c, source, apiURL)
 	if err != nil {
 		return err
 	}

@@ -381,9 +381,14 @@ func TestConfigFileErrorsAreReportedClearly(t *testing.T) {
 				_, err := buildHandlers(path, "http://localhost:8080", nil)
 				check(t, err)
 			})
-			t.Run("the command exits with it before serving anything", func(t *testing.T) {
+			t.Run("the command exits with it before taking the ports", func(t *testing.T) {
+				// Both addresses are taken: were the command to listen before
+				// checking the config, it would fail with "address already in use".
+				busy, err := net.Listen("tcp", "127.0.0.1:0")
+				require.NoError(t, err)
+				defer busy.Close()
 				var stdout, stderr bytes.Buffer
-				err := run(context.Background(), []string{"-config", path, "-frontend-addr", "127.0.0.1:0", "-api-addr", "127.0.0.1:0"}, &stdout, &stderr)
+				err = run(context.Background(), []string{"-config", path, "-frontend-addr", busy.Addr().String(), "-api-addr", busy.Addr().String()}, &stdout, &stderr)
 				check(t, err)
 				assert.Empty(t, stdout.String(), "nothing is announced")
 			})
@@ -526,6 +531,11 @@ func TestBaseURLKeepsTheRequestedHostAndTakesTheActualPort(t *testing.T) {
 }
 
 func TestCommandLineMistakes(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	taken := busy.Addr().String()
+
 	tests := []struct {
 		name    string
 		args    []string
@@ -535,6 +545,8 @@ func TestCommandLineMistakes(t *testing.T) {
 		{name: "an unknown flag is a usage error", args: []string{"-port", "3000"}, wantErr: "flag provided but not defined: -port"},
 		{name: "a stray argument is refused", args: []string{"cors.json"}, wantErr: `unexpected arguments ["cors.json"]`},
 		{name: "-h prints the usage", args: []string{"-h"}, wantIs: flag.ErrHelp},
+		{name: "a taken API address names the flag that changes it", args: []string{"-api-addr", taken}, wantErr: "(choose another address with -api-addr)"},
+		{name: "a taken frontend address names the flag that changes it", args: []string{"-api-addr", "127.0.0.1:0", "-frontend-addr", taken}, wantErr: "(choose another address with -frontend-addr)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -51,15 +51,31 @@ type handlers struct {
 // wrapped by the middleware. CORS refusals are logged to logger (at debug
 // level) when it is not nil.
 func buildHandlers(configPath, apiURL string, logger *slog.Logger) (handlers, error) {
-	opts, source, err := loadOptions(configPath)
+	c, source, err := newCors(configPath, logger)
 	if err != nil {
 		return handlers{}, err
 	}
-	opts.Logger = logger
-	c, err := cors.New(opts)
+	return assembleHandlers(c, source, apiURL)
+}
+
+// newCors builds the middleware from the config file at configPath (the
+// embedded default when empty); source describes where the options came from.
+func newCors(configPath string, logger *slog.Logger) (c *cors.Cors, source string, err error) {
+	opts, source, err := loadOptions(configPath)
 	if err != nil {
-		return handlers{}, fmt.Errorf("CORS config %s is invalid:\n%w", source, err)
+		return nil, source, err
 	}
+	opts.Logger = logger
+	c, err = cors.New(opts)
+	if err != nil {
+		return nil, source, fmt.Errorf("CORS config %s is invalid:\n%w", source, err)
+	}
+	return c, source, nil
+}
+
+// assembleHandlers builds the frontend, whose page calls the API at apiURL,
+// and the API wrapped by c.
+func assembleHandlers(c *cors.Cors, source, apiURL string) (handlers, error) {
 	frontend, err := newFrontend(apiURL, source)
 	if err != nil {
 		return handlers{}, err
