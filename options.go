@@ -162,6 +162,7 @@ func newConfig(o Options) (*config, error) {
 	}
 
 	// Origins.
+	seen := make(map[string]bool, len(o.AllowedOrigins))
 	var exact []string
 	var patterns []match.Pattern
 	for _, entry := range o.AllowedOrigins {
@@ -170,9 +171,10 @@ func newConfig(o Options) (*config, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if slices.Contains(norm.AllowedOrigins, p.canonical) {
+		if seen[p.canonical] {
 			continue
 		}
+		seen[p.canonical] = true
 		norm.AllowedOrigins = append(norm.AllowedOrigins, p.canonical)
 		switch {
 		case p.any:

@@ -117,11 +117,30 @@ func isCanonicalHost(s string) bool {
 	if label == 0 {
 		return false
 	}
-	// The URL standard reads a host whose last label is numeric as an IPv4 address, which it serialises
+	// The URL standard reads a host whose last label is a number as an IPv4 address, which it serialises
 	// as a dotted quad; so such a host must be exactly that.
-	if last := s[strings.LastIndexByte(s, '.')+1:]; isDigits(last) {
+	if endsInNumber(s) {
 		ip, err := netip.ParseAddr(s)
 		return err == nil && ip.Is4() && ip.String() == s
+	}
+	return true
+}
+
+// endsInNumber is the URL standard's "ends in a number checker" (URL §3.5): the last label (ignoring one
+// trailing dot) is decimal digits, or "0x" followed by hex digits.
+func endsInNumber(host string) bool {
+	host = strings.TrimSuffix(host, ".")
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if isDigits(last) {
+		return true
+	}
+	if len(last) < 2 || last[0] != '0' || last[1] != 'x' && last[1] != 'X' {
+		return false
+	}
+	for i := 2; i < len(last); i++ {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", rune(last[i])) {
+			return false
+		}
 	}
 	return true
 }
@@ -336,7 +355,11 @@ func parsePattern(entry string, credentials, insecureOK bool) (pattern, *ConfigE
 		p.match.Host = "." + canonHost
 	}
 	if credentials && !insecureOK && scheme == "http" && !isLoopback(canonHost) {
-		return bad("with AllowCredentials, a plain-http origin lets anyone on the network between the user and that site read your users' data: use https://" + canonHost + ", or set DangerouslyAllowInsecureOrigins if you accept that risk")
+		secure := "https://" + canonHost
+		if p.match.Subdomains {
+			secure = "https://*." + canonHost
+		}
+		return bad("with AllowCredentials, a plain-http origin lets anyone on the network between the user and that site read your users' data: use " + secure + ", or set DangerouslyAllowInsecureOrigins if you accept that risk")
 	}
 	var sb strings.Builder
 	sb.WriteString(scheme)
@@ -363,12 +386,15 @@ func canonicalHost(host string) (string, string) {
 		}
 		return serialiseIPv6(ip), ""
 	}
-	ascii, err := idnaProfile.ToASCII(host)
-	if err != nil {
-		return "", strconv.Quote(host) + " is not a valid host name (" + err.Error() + ")"
+	ascii := strings.ToLower(host)
+	if !plainLDH(ascii) {
+		var err error
+		if ascii, err = idnaProfile.ToASCII(host); err != nil {
+			return "", strconv.Quote(host) + " is not a valid host name (" + err.Error() + ")"
+		}
+		ascii = strings.ToLower(ascii)
 	}
-	ascii = strings.ToLower(ascii)
-	if last := ascii[strings.LastIndexByte(ascii, '.')+1:]; isDigits(last) {
+	if endsInNumber(ascii) {
 		ip, err := netip.ParseAddr(ascii)
 		if err != nil || !ip.Is4() {
 			return "", strconv.Quote(host) + " is neither a domain name nor a dotted-quad IPv4 address such as 127.0.0.1"
@@ -379,6 +405,23 @@ func canonicalHost(host string) (string, string) {
 		return "", strconv.Quote(host) + " is not a valid host name: use letters, digits, '-' and '_' in dot-separated labels of at most 63 bytes, no trailing dot"
 	}
 	return ascii, ""
+}
+
+// plainLDH reports whether s is made of lower-case letters, digits, '_' and '-' in dot-separated labels
+// that neither start nor end with '-' nor have "--" in their third and fourth places (as "xn--" has). UTS #46
+// maps such a host to itself, so it needs no IDNA processing, which is by far the costliest step of New.
+func plainLDH(s string) bool {
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' || len(label) >= 4 && label[2:4] == "--" {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isIPv4(host string) bool {

@@ -79,6 +79,9 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSerialise(t *testing.T) {
 		{"http://0x7f.0.0.1", nil},
 		{"http://127.000.000.001", nil},
 		{"http://1.2.3.256", nil},
+		{"https://a.0x1", nil},
+		{"https://a.0X1f", nil},
+		{"https://a.0xg", &match.Origin{Scheme: "https", Host: "a.0xg"}},
 		{"1http://example.com", nil},
 		{"ht_tp://example.com", nil},
 	}

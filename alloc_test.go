@@ -1,0 +1,114 @@
+package cors
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// sink is a ResponseWriter that allocates nothing: its header map is cleared, not replaced, between
+// requests, so that what is counted is the middleware's own work.
+type sink struct {
+	h    http.Header
+	code int
+}
+
+func newSink() *sink                              { return &sink{h: make(http.Header, 16)} }
+func (s *sink) Header() http.Header               { return s.h }
+func (s *sink) Write(b []byte) (int, error)       { return len(b), nil }
+func (s *sink) WriteHeader(code int)              { s.code = code }
+func (s *sink) reset()                            { clear(s.h); s.code = 0 }
+func noop(w http.ResponseWriter, _ *http.Request) {}
+
+// costCases are the request shapes whose allocations are held, with the most each may make.
+func costCases() []struct {
+	name string
+	opts Options
+	req  *http.Request
+	max  float64
+} {
+	hostile := preflight("http://localhost:3000", "PUT").build()
+	hostile.Header.Set("Access-Control-Request-Headers", strings.Repeat("a,", 1<<19))
+	hostileOrigin := get(strings.Repeat("a", 1<<20)).build()
+	return []struct {
+		name string
+		opts Options
+		req  *http.Request
+		max  float64
+	}{
+		{"refused preflight", app, preflight("https://evil.example", "PUT").build(), 0},
+		{"preflight with a 1 MiB hostile header list", app, hostile, 0},
+		{"preflight with a disallowed header", app, preflight("http://localhost:3000", "PUT", "x-nope").build(), 0},
+		{"request whose Vary already covers Origin", app, req{header: http.Header{"Vary": {"Origin"}}}.build(), 0},
+		{"request without Origin", app, req{}.build(), 1},
+		{"allowed actual request", app, get("http://localhost:3000").build(), 1},
+		{"allowed actual request through a wildcard", app, get("https://a.example.org").build(), 1},
+		{"refused actual request", app, get("https://evil.example").build(), 1},
+		{"actual request with a 1 MiB hostile Origin", app, hostileOrigin, 1},
+		{"allowed preflight", app, preflight("http://localhost:3000", "PUT", "authorization", "content-type").build(), 1},
+		{"allowed preflight reflecting headers", Options{AllowedOrigins: []string{"https://a.example"}, AllowCredentials: true, AllowedHeaders: []string{"*"}}, preflight("https://a.example", "GET", "x-a", "x-b").build(), 1},
+		{"allowed preflight with star", public, preflight("https://a.example", "GET").build(), 1},
+	}
+}
+
+func TestAllocations(t *testing.T) {
+	for _, tc := range costCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			h := MustNew(tc.opts).Handler(http.HandlerFunc(noop))
+			w := newSink()
+			vary := tc.req.Header["Vary"] // a Vary set before the middleware, as an outer layer would
+			allocs := testing.AllocsPerRun(100, func() {
+				w.reset()
+				if vary != nil {
+					w.h["Vary"] = vary
+				}
+				h.ServeHTTP(w, tc.req)
+			})
+			assert.LessOrEqual(t, allocs, tc.max)
+		})
+	}
+}
+
+func BenchmarkRequests(b *testing.B) {
+	for _, tc := range costCases() {
+		b.Run(strings.ReplaceAll(tc.name, " ", "_"), func(b *testing.B) {
+			h := MustNew(tc.opts).Handler(http.HandlerFunc(noop))
+			w := newSink()
+			vary := tc.req.Header["Vary"]
+			b.ReportAllocs()
+			for b.Loop() {
+				w.reset()
+				if vary != nil {
+					w.h["Vary"] = vary
+				}
+				h.ServeHTTP(w, tc.req)
+			}
+		})
+	}
+}
+
+func BenchmarkNewWith1000Origins(b *testing.B) {
+	origins := make([]string, 1000)
+	for i := range origins {
+		origins[i] = "https://app" + strings.Repeat("x", i%7) + "-" + string(rune('a'+i%26)) + ".example.com:" + itoa(1000+i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(Options{AllowedOrigins: origins, AllowCredentials: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func itoa(i int) string {
+	var buf [8]byte
+	n := len(buf)
+	for i > 0 {
+		n--
+		buf[n] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(buf[n:])
+}
