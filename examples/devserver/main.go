@@ -23,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -110,9 +111,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	errorLog := log.New(stderr, "devserver: ", log.LstdFlags)
 	servers := []*http.Server{
-		{Handler: h.frontend, ReadHeaderTimeout: 10 * time.Second},
-		{Handler: h.api, ReadHeaderTimeout: 10 * time.Second},
+		{Handler: h.frontend, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog},
+		{Handler: h.api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog},
 	}
 	listeners := []net.Listener{frontendLn, apiLn}
 	served := make(chan error, len(servers))
