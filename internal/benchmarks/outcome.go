@@ -1,12 +1,14 @@
 package benchmarks
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Next is the wrapped handler: it does nothing but count its calls, so
@@ -35,7 +37,21 @@ type Outcome struct {
 	HandlerRan bool
 	Wildcard   bool   // ACAO was "*"
 	Detail     string // why Invalid or Panicked
+	// Shortcut names a corner cut that makes a library cheaper without
+	// changing the verdict (see Shortcuts); "" if none.
+	Shortcut string
 }
+
+// Corner cuts a correct response does not take, which the outcome table
+// shows next to the verdict because they explain a peer's lower cost.
+const (
+	// NoVary: an actual response whose CORS headers depend on Origin does
+	// not say Vary: Origin, so a shared cache may serve it to another origin.
+	NoVary = "no Vary"
+	// SharedSlice: two different requests got the same backing array for a
+	// header value, so a handler editing it in place edits every response.
+	SharedSlice = "shared header slice"
+)
 
 func (o Outcome) String() string {
 	switch o.Verdict {
@@ -46,7 +62,11 @@ func (o Outcome) String() string {
 	if o.Wildcard {
 		s += " (*)"
 	}
-	return s + " " + strconv.Itoa(o.Status)
+	s += " " + strconv.Itoa(o.Status)
+	if o.Shortcut != "" {
+		s += " [" + o.Shortcut + "]"
+	}
+	return s
 }
 
 // Matches reports whether the outcome is what the scenario's name says.
@@ -213,5 +233,32 @@ func evaluate(cell *Cell) (o Outcome) {
 	w := NewWriter()
 	before := cell.Next.Calls
 	cell.Serve(w)
-	return Classify(cell.Scenario, w, cell.Next.Calls > before)
+	o = Classify(cell.Scenario, w, cell.Next.Calls > before)
+	if cell.Library.Name == Bare {
+		return o // the floor adds no CORS, hence no Vary: nothing to flag
+	}
+	// The same request again, as a distinct request with its own header
+	// map, into a distinct writer: any value slice both responses hold is
+	// shared by every request the middleware serves.
+	w2 := NewWriter()
+	cell.Handler.ServeHTTP(w2, cell.Scenario.Request.Clone(context.Background()))
+	switch {
+	case sharesSlice(w.Header(), w2.Header()):
+		o.Shortcut = SharedSlice
+	case !cell.Scenario.Expect.IsPreflight() && !cell.Scenario.Config.AllowsAnyOrigin() &&
+		!listed(w.Header()["Vary"], "Origin", true):
+		o.Shortcut = NoVary
+	}
+	return o
+}
+
+// sharesSlice reports whether a header value slice of a has the same
+// backing array as the same header's slice in b.
+func sharesSlice(a, b http.Header) bool {
+	for k, va := range a {
+		if vb := b[k]; len(va) > 0 && len(vb) > 0 && unsafe.SliceData(va) == unsafe.SliceData(vb) {
+			return true
+		}
+	}
+	return false
 }

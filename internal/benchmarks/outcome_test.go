@@ -204,3 +204,32 @@ func TestWriterReusesItsHeaderMapAndForgetsTheLastResponse(t *testing.T) {
 	w.Header().Set("X", "y")
 	assert.Equal(t, "y", h.Get("X"), "the same map is handed out after Reset")
 }
+
+func TestSharesSliceSeesOneBackingArrayNotEqualValues(t *testing.T) {
+	shared := []string{"Origin"}
+	assert.True(t, sharesSlice(http.Header{"Vary": shared}, http.Header{"Vary": shared}))
+	assert.False(t, sharesSlice(http.Header{"Vary": {"Origin"}}, http.Header{"Vary": {"Origin"}}))
+	assert.False(t, sharesSlice(http.Header{"Vary": {}}, http.Header{"Vary": {}}), "an empty slice holds nothing to edit")
+}
+
+// The corner cuts that explain a peer's lower cost are pinned per library:
+// rs/cors hands every response the same package-level slices, gorilla
+// omits Vary: Origin on actual responses, and the others, ours included,
+// take neither.
+func TestShortcutsAreTakenOnlyByTheLibrariesKnownToTakeThem(t *testing.T) {
+	for _, c := range Matrix() {
+		if c.Handler == nil || c.Library.Name == Bare {
+			continue
+		}
+		name := c.Scenario.FullName() + "/" + c.Library.Name
+		s := c.Scenario
+		switch {
+		case c.Library.Name == RS:
+			assert.Equal(t, SharedSlice, c.Outcome.Shortcut, name)
+		case c.Library.Name == Gorilla && !s.Expect.IsPreflight() && s.Config.Credentials:
+			assert.Equal(t, NoVary, c.Outcome.Shortcut, name)
+		default:
+			assert.Empty(t, c.Outcome.Shortcut, name)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/crossorigin/cors/internal/benchmarks"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const sampleOutput = `goos: linux
+goarch: amd64
+pkg: github.com/crossorigin/cors/internal/benchmarks
+cpu: AMD EPYC 7B13
+BenchmarkCORS/one_origin_creds/no_origin/crossorigin-2   	 1000	       100.0 ns/op	      16 B/op	       1 allocs/op
+BenchmarkCORS/one_origin_creds/no_origin/crossorigin-2   	 1000	       300.0 ns/op	      16 B/op	       1 allocs/op
+BenchmarkCORS/one_origin_creds/no_origin/crossorigin-2   	 1000	       120.0 ns/op	      16 B/op	       1 allocs/op
+BenchmarkCORS/one_origin_creds/no_origin/rs              	 1000	        90.5 ns/op	       0 B/op	       0 allocs/op
+BenchmarkNew/1000_origins/crossorigin-2                  	  100	    500000 ns/op	  100000 B/op	    1000 allocs/op
+PASS
+ok  	github.com/crossorigin/cors/internal/benchmarks	1.0s
+`
+
+func TestParseReadsEveryLineAsASampleOfItsBenchmarkWithoutTheProcsSuffix(t *testing.T) {
+	results, env := Parse(strings.NewReader(sampleOutput))
+	assert.Equal(t, Env{GOOS: "linux", GOARCH: "amd64", CPU: "AMD EPYC 7B13"}, env)
+	require.Len(t, results, 3)
+	ours := results["BenchmarkCORS/one_origin_creds/no_origin/crossorigin"]
+	require.NotNil(t, ours)
+	assert.Len(t, ours.Samples, 3)
+	assert.Equal(t, Sample{NsPerOp: 90.5}, results["BenchmarkCORS/one_origin_creds/no_origin/rs"].Samples[0])
+	assert.Equal(t, Sample{NsPerOp: 500000, BytesPerOp: 100000, AllocsPerOp: 1000},
+		results["BenchmarkNew/1000_origins/crossorigin"].Samples[0])
+}
+
+func TestMedianIsTakenPerMetricAndAveragesTheMiddlePair(t *testing.T) {
+	odd := Result{Samples: []Sample{{300, 1, 0}, {100, 3, 2}, {120, 2, 1}}}
+	assert.Equal(t, Sample{120, 2, 1}, odd.Median())
+	even := Result{Samples: []Sample{{100, 0, 1}, {400, 0, 1}, {200, 0, 1}, {300, 0, 1}}}
+	assert.Equal(t, Sample{250, 0, 1}, even.Median())
+}
+
+func TestNumbersKeepThreeDigitsBelowAHundredAndGroupThousands(t *testing.T) {
+	assert.Equal(t, "6.76", FormatNs(6.756))
+	assert.Equal(t, "55.7", FormatNs(55.66))
+	assert.Equal(t, "119", FormatNs(119.4))
+	assert.Equal(t, "10,300,457", FormatNs(10300457))
+	assert.Equal(t, "1,000", thousands(1000))
+	assert.Equal(t, "999", thousands(999))
+}
+
+func TestVerdictMarksTheAimTheTargetAndAMiss(t *testing.T) {
+	assert.Equal(t, "✓", Verdict(0.7))
+	assert.Equal(t, "≤ 1", Verdict(1.0))
+	assert.Equal(t, "✗", Verdict(1.01))
+	assert.Equal(t, "—", Verdict(math.NaN()))
+}
+
+// row returns the timing row of a scenario built from synthetic results in
+// which every measured library of the matrix took ns[library].
+func row(t *testing.T, scenario string, ns map[string]float64) Row {
+	t.Helper()
+	results := map[string]*Result{}
+	for lib, v := range ns {
+		name := "BenchmarkCORS/" + scenario + "/" + lib
+		results[name] = &Result{Name: name, Samples: []Sample{{NsPerOp: v}}}
+	}
+	for _, r := range Rows(results, benchmarks.Matrix()) {
+		if r.Scenario == scenario {
+			return r
+		}
+	}
+	t.Fatalf("no row %s", scenario)
+	return Row{}
+}
+
+func TestTheRatioIsOursOverTheFastestPeerNeverTheBareFloor(t *testing.T) {
+	r := row(t, "one_origin_creds/preflight_allowed", map[string]float64{
+		benchmarks.Ours: 100, benchmarks.RS: 400, benchmarks.Chi: 300,
+		benchmarks.Gorilla: 200, benchmarks.Jub0bs: 250, benchmarks.Bare: 5,
+	})
+	assert.Equal(t, benchmarks.Gorilla, r.Peer)
+	assert.InDelta(t, 0.5, r.Ratio(), 1e-9)
+}
+
+func TestTheFairRatioLeavesOutPeersThatTakeAShortcut(t *testing.T) {
+	// rs shares header slices and gorilla omits Vary here; chi and jub0bs do neither.
+	r := row(t, "one_origin_creds/actual_refused", map[string]float64{
+		benchmarks.Ours: 100, benchmarks.RS: 50, benchmarks.Chi: 300,
+		benchmarks.Gorilla: 40, benchmarks.Jub0bs: 200, benchmarks.Bare: 5,
+	})
+	assert.Equal(t, benchmarks.Gorilla, r.Peer)
+	assert.InDelta(t, 2.5, r.Ratio(), 1e-9)
+	assert.Equal(t, benchmarks.Jub0bs, r.PeerFair)
+	assert.InDelta(t, 0.5, r.FairRatio(), 1e-9)
+}
+
+func TestCellsThatAreNotMeasuredSayWhy(t *testing.T) {
+	r := row(t, "101_origins_creds/actual_origin_1MiB", map[string]float64{benchmarks.Ours: 100, benchmarks.Jub0bs: 200})
+	assert.Equal(t, "✗ invalid", r.Cells[benchmarks.RS], "rs reflects the 1 MiB origin")
+	assert.Equal(t, "n/a", r.Cells[benchmarks.Gorilla])
+	assert.Equal(t, "–", r.Cells[benchmarks.Bare], "measured but missing from the results")
+	assert.Equal(t, benchmarks.Jub0bs, r.Peer)
+}
