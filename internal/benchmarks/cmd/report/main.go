@@ -32,6 +32,7 @@ func main() {
 	raw := flag.String("raw", "", "also write the raw go test output to this file (for benchstat)")
 	flag.Parse()
 
+	loadBefore := loadAverage()
 	out, err := runBenchmarks(*bench, *benchtime, *count)
 	if *raw != "" {
 		if werr := os.WriteFile(*raw, out, 0o644); werr != nil {
@@ -46,6 +47,7 @@ func main() {
 	results, env := Parse(bytes.NewReader(out))
 	env.Run = fmt.Sprintf("%d passes of `-benchtime %s`, medians", *count, *benchtime)
 	env.CPUs = runtime.NumCPU()
+	env.Load = loadBefore + " before, " + loadAverage() + " after"
 	if env.CPU == "" {
 		env.CPU = cpuModel()
 	}
@@ -104,4 +106,14 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// loadAverage is the 1-minute load average: other work on the machine
+// inflates every timing, so the report states it.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b) + " unknown")[0]
 }

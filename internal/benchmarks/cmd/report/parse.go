@@ -42,8 +42,8 @@ func (r *Result) Median() Sample {
 
 // Env is what the report says about where the numbers come from.
 type Env struct {
-	GOOS, GOARCH, CPU, Go, Run string
-	CPUs                       int
+	GOOS, GOARCH, CPU, Go, Run, Load string
+	CPUs                             int
 }
 
 var (

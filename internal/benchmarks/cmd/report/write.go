@@ -127,7 +127,8 @@ func Verdict(ratio float64) string {
 // Write prints the whole Markdown report.
 func Write(w io.Writer, env Env, results map[string]*Result, cells []*benchmarks.Cell) {
 	libs := benchmarks.Libraries()
-	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s; %s; %s.\n\n", env.CPU, env.CPUs, env.GOOS, env.GOARCH, env.Go, env.Run)
+	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s; %s; %s; 1-minute load average %s.\n\n",
+		env.CPU, env.CPUs, env.GOOS, env.GOARCH, env.Go, env.Run, env.Load)
 
 	fmt.Fprintln(w, "#### Per request: median ns/op · B/op · allocs/op")
 	fmt.Fprintln(w)
