@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/crossorigin/cors/internal/match"
 	"golang.org/x/net/idna"
@@ -385,6 +386,9 @@ func canonicalHost(host string) (string, string) {
 			return "", strconv.Quote(host) + " is not a valid IPv6 address: write it as in http://[::1]:8080"
 		}
 		return serialiseIPv6(ip), ""
+	}
+	if !utf8.ValidString(host) {
+		return "", strconv.Quote(host) + " is not valid UTF-8"
 	}
 	ascii := strings.ToLower(host)
 	if !plainLDH(ascii) {

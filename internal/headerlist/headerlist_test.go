@@ -1,0 +1,121 @@
+package headerlist
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSplitReadsWhatRealClientsSend(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  []string // nil: refused
+	}{
+		{"a browser's sorted lower-case list", []string{"content-type,x-a,x-b"}, []string{"content-type", "x-a", "x-b"}},
+		{"optional whitespace", []string{"X-A , x-b,\tx-c\t"}, []string{"X-A", "x-b", "x-c"}},
+		{"empty elements are skipped", []string{",,x-a, ,,x-b,"}, []string{"x-a", "x-b"}},
+		{"several lines", []string{"x-a", "x-b, x-c"}, []string{"x-a", "x-b", "x-c"}},
+		{"no header at all", nil, []string{}},
+		{"an empty value", []string{""}, []string{}},
+		{"whitespace inside a name", []string{"x a"}, nil},
+		{"a non-token byte", []string{"x-a;x-b"}, nil},
+		{"a control byte", []string{"x-a\x00"}, nil},
+		{"a non-ASCII byte", []string{"x-\xc3\xa9"}, nil},
+		{"exactly MaxElements elements", []string{strings.Repeat("a,", MaxElements-1) + "a"}, repeat("a", MaxElements)},
+		{"one element more than MaxElements", []string{strings.Repeat("a,", MaxElements)}, nil},
+		{"empty elements count towards the bound", []string{strings.Repeat(",", MaxElements)}, nil},
+		{"exactly MaxBytes bytes", []string{strings.Repeat("a", MaxBytes)}, []string{strings.Repeat("a", MaxBytes)}},
+		{"one byte more than MaxBytes", []string{strings.Repeat("a", MaxBytes+1)}, nil},
+		{"bytes add up over lines", []string{strings.Repeat("a", MaxBytes/2), strings.Repeat("b", MaxBytes/2+1)}, nil},
+		{"more lines than MaxElements", repeat("a", MaxElements+1), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dst [MaxElements]string
+			n, ok := Split(tt.lines, &dst)
+			if tt.want == nil {
+				assert.False(t, ok)
+				return
+			}
+			require.True(t, ok)
+			assert.Equal(t, tt.want, dst[:n])
+		})
+	}
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+func TestSplitDoesNotAllocate(t *testing.T) {
+	lines := []string{"content-type, x-a", "x-b"}
+	hostile := []string{strings.Repeat("a,", 1<<19)}
+	allocs := testing.AllocsPerRun(100, func() {
+		var dst [MaxElements]string
+		Split(lines, &dst)
+		Split(hostile, &dst)
+	})
+	assert.Zero(t, allocs)
+}
+
+func TestSetIsCaseInsensitive(t *testing.T) {
+	s := NewSet([]string{"content-type", "x-request-id"})
+	for name, want := range map[string]bool{
+		"content-type": true, "Content-Type": true, "CONTENT-TYPE": true, "x-request-id": true,
+		"x-request": false, "content-typ": false, "": false, strings.Repeat("A", MaxBytes+1): false,
+	} {
+		assert.Equal(t, want, s.Contains(name), name)
+	}
+	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Contains("Content-Type") }))
+}
+
+func TestIsToken(t *testing.T) {
+	for s, want := range map[string]bool{
+		"GET": true, "x-custom_header.v2": true, "!#$%&'*+-.^_`|~": true,
+		"": false, "a b": false, "a,b": false, "a:b": false, "é": false, "a\x7f": false, "(a)": false,
+	} {
+		assert.Equal(t, want, IsToken(s), s)
+	}
+}
+
+func TestEqualFold(t *testing.T) {
+	assert.True(t, EqualFold("Authorization", "authorization"))
+	assert.False(t, EqualFold("Authorization", "authorizatio"))
+	assert.False(t, EqualFold("a", "b"))
+}
+
+// FuzzSplit holds that Split never panics, never reads past its bounds, and returns only tokens that
+// appear, in order, in the input.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"content-type,x-a", " , ,x-a ,\t", "a b", strings.Repeat("a,", 70), "", "x-a\nx-b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lines := strings.Split(s, "\n")
+		var dst [MaxElements]string
+		n, ok := Split(lines, &dst)
+		if !ok {
+			require.Zero(t, n)
+			return
+		}
+		total := 0
+		for _, l := range lines {
+			total += len(l)
+		}
+		require.LessOrEqual(t, total, MaxBytes)
+		rest := strings.Join(lines, ",")
+		for _, name := range dst[:n] {
+			require.True(t, IsToken(name))
+			i := strings.Index(rest, name)
+			require.GreaterOrEqual(t, i, 0, "names come from the input, in order")
+			rest = rest[i+len(name):]
+		}
+	})
+}
