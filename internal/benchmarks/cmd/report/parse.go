@@ -19,19 +19,37 @@ type Result struct {
 	Samples []Sample
 }
 
+// Statistic reduces a benchmark's samples to one, metric by metric.
+type Statistic func(sorted []float64) float64
+
+// Median is the middle sample (the mean of the middle two for an even count).
+func Median(v []float64) float64 {
+	if n := len(v); n%2 == 1 {
+		return v[n/2]
+	} else {
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+}
+
+// Min is the lowest sample: load on the machine only ever adds time, so on
+// a busy machine it is the better estimate of the code's own cost.
+func Min(v []float64) float64 { return v[0] }
+
+// Stat is the statistic the report shows.
+var Stat Statistic = Median
+
 // Median is the per-metric median over the samples.
-func (r *Result) Median() Sample {
+func (r *Result) Median() Sample { return r.Reduce(Median) }
+
+// Reduce applies stat to each metric over the samples.
+func (r *Result) Reduce(stat Statistic) Sample {
 	pick := func(f func(Sample) float64) float64 {
 		v := make([]float64, len(r.Samples))
 		for i, s := range r.Samples {
 			v[i] = f(s)
 		}
 		slices.Sort(v)
-		if n := len(v); n%2 == 1 {
-			return v[n/2]
-		} else {
-			return (v[n/2-1] + v[n/2]) / 2
-		}
+		return stat(v)
 	}
 	return Sample{
 		NsPerOp:     pick(func(s Sample) float64 { return s.NsPerOp }),
@@ -42,8 +60,8 @@ func (r *Result) Median() Sample {
 
 // Env is what the report says about where the numbers come from.
 type Env struct {
-	GOOS, GOARCH, CPU, Go, Run, Load string
-	CPUs                             int
+	GOOS, GOARCH, CPU, Go, Run, Load, Stat string
+	CPUs                                   int
 }
 
 var (

@@ -40,6 +40,7 @@ func TestMedianIsTakenPerMetricAndAveragesTheMiddlePair(t *testing.T) {
 	assert.Equal(t, Sample{120, 2, 1}, odd.Median())
 	even := Result{Samples: []Sample{{100, 0, 1}, {400, 0, 1}, {200, 0, 1}, {300, 0, 1}}}
 	assert.Equal(t, Sample{250, 0, 1}, even.Median())
+	assert.Equal(t, Sample{100, 0, 1}, even.Reduce(Min), "min is the lowest of each metric")
 }
 
 func TestNumbersKeepThreeDigitsBelowAHundredAndGroupThousands(t *testing.T) {

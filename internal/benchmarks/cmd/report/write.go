@@ -63,7 +63,7 @@ func Rows(results map[string]*Result, cells []*benchmarks.Cell) []Row {
 			case res == nil:
 				row.Cells[lib.Name] = "–"
 			default:
-				m := res.Median()
+				m := res.Reduce(Stat)
 				row.Cells[lib.Name] = FormatSample(m)
 				switch {
 				case lib.Name == benchmarks.Ours:
@@ -130,7 +130,7 @@ func Write(w io.Writer, env Env, results map[string]*Result, cells []*benchmarks
 	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s; %s; %s; 1-minute load average %s.\n\n",
 		env.CPU, env.CPUs, env.GOOS, env.GOARCH, env.Go, env.Run, env.Load)
 
-	fmt.Fprintln(w, "#### Per request: median ns/op · B/op · allocs/op")
+	fmt.Fprintln(w, "#### Per request: ns/op · B/op · allocs/op ("+env.Stat+" of the passes)")
 	fmt.Fprintln(w)
 	fmt.Fprint(w, "| scenario |")
 	for _, l := range libs {
@@ -200,7 +200,7 @@ func writeTargets(w io.Writer, rows []Row, results map[string]*Result) {
 			if res == nil {
 				continue
 			}
-			v := res.Median().NsPerOp
+			v := res.Reduce(Stat).NsPerOp
 			ns = append(ns, FormatNs(v))
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
@@ -212,7 +212,7 @@ func writeTargets(w io.Writer, rows []Row, results map[string]*Result) {
 	var ctor []string
 	for _, lib := range benchmarks.Libraries() {
 		if res := results["BenchmarkNew/1000_origins/"+lib.Name]; res != nil {
-			m := res.Median()
+			m := res.Reduce(Stat)
 			ctor = append(ctor, fmt.Sprintf("%s %s µs (%s B, %s allocs)", lib.Name,
 				strconv.FormatFloat(m.NsPerOp/1e3, 'f', 1, 64), thousands(m.BytesPerOp), thousands(m.AllocsPerOp)))
 		}
