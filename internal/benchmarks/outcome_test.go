@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,8 +20,18 @@ var knownPeerDeviations = map[string]string{
 	"101_origins_creds/actual_origin_1MiB/" + Chi: "invalid: reflects a 1048576-byte origin",
 }
 
+// TestOutcomes prints (with -v) what every library answered in every
+// scenario, one row per scenario and one column per library.
 func TestOutcomes(t *testing.T) {
-	t.Log("\n" + OutcomeTable(Matrix()))
+	table := OutcomeTable(Matrix())
+	t.Log("\n" + table)
+	rows := strings.Split(strings.TrimSpace(table), "\n")
+	require.Len(t, rows, 2+len(Scenarios()), "header, rule, then one row per scenario")
+	for i, s := range Scenarios() {
+		row := rows[2+i]
+		assert.True(t, strings.HasPrefix(row, "| "+s.FullName()+" | "), row)
+		assert.Equal(t, 2+len(Libraries()), strings.Count(row, " |"), "scenario, expected and a cell per library: %s", row)
+	}
 }
 
 func TestOursDoesWhatEveryScenarioSays(t *testing.T) {
