@@ -26,10 +26,11 @@ import (
 )
 
 func main() {
-	count := flag.Int("count", 6, "passes over all benchmarks (the report shows medians)")
+	count := flag.Int("count", 6, "passes over all benchmarks (reduced by -stat)")
 	benchtime := flag.String("benchtime", "200ms", "go test -benchtime for each run")
 	bench := flag.String("bench", "^(BenchmarkCORS|BenchmarkNew)$", "go test -bench pattern")
 	stat := flag.String("stat", "median", "statistic over the passes: median, or min (on a busy machine)")
+	from := flag.String("from", "", "report on this saved benchmark output instead of running the benchmarks")
 	raw := flag.String("raw", "", "also write the raw go test output to this file (for benchstat)")
 	flag.Parse()
 
@@ -42,23 +43,32 @@ func main() {
 		fmt.Fprintln(os.Stderr, "report: -stat must be median or min")
 		os.Exit(2)
 	}
+	var out []byte
+	var err error
 	loadBefore := loadAverage()
-	out, err := runBenchmarks(*bench, *benchtime, *count)
-	if *raw != "" {
+	if *from != "" {
+		out, err = os.ReadFile(*from)
+	} else {
+		out, err = runBenchmarks(*bench, *benchtime, *count)
+	}
+	if *raw != "" && *from == "" {
 		if werr := os.WriteFile(*raw, out, 0o644); werr != nil {
 			fmt.Fprintln(os.Stderr, "report:", werr)
 			os.Exit(1)
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "report: go test:", err)
+		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
 	results, env := Parse(bytes.NewReader(out))
 	env.Run = fmt.Sprintf("%d pass(es) of `-benchtime %s`", *count, *benchtime)
+	env.Load = loadBefore + " before, " + loadAverage() + " after"
+	if *from != "" {
+		env.Run, env.Load = "from "+*from, "not recorded"
+	}
 	env.Stat = *stat
 	env.CPUs = runtime.NumCPU()
-	env.Load = loadBefore + " before, " + loadAverage() + " after"
 	if env.CPU == "" {
 		env.CPU = cpuModel()
 	}
