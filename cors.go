@@ -248,10 +248,17 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// escape writes control and non-ASCII bytes of s as Go escapes, so that whatever the log handler, a
+// hostile value cannot forge a log line or smuggle terminal controls.
+func escape(s string) string {
+	q := strconv.QuoteToASCII(s)
+	return q[1 : len(q)-1]
+}
+
 // maxLoggedValue bounds how much of an offending value a log record carries.
 const maxLoggedValue = 128
 
-// logRefusal records a refusal at debug level, the offending value quoted (so control bytes cannot forge
+// logRefusal records a refusal at debug level, the offending value escaped (so control bytes cannot forge
 // log lines) and truncated (so a hostile value cannot flood the log).
 func (cfg *config) logRefusal(r *http.Request, reason, value string) {
 	if cfg.logger == nil {
@@ -267,7 +274,7 @@ func (cfg *config) logRefusal(r *http.Request, reason, value string) {
 	}
 	cfg.logger.LogAttrs(ctx, slog.LevelDebug, "cors: request refused",
 		slog.String("reason", reason),
-		slog.String("value", strconv.QuoteToASCII(value)),
+		slog.String("value", escape(value)),
 		slog.Bool("truncated", truncated),
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),

@@ -337,12 +337,12 @@ func TestLoggerRecordsEveryRefusalWithItsReason(t *testing.T) {
 		value      string
 		truncation bool
 	}{
-		{get("https://evil.example"), "origin not allowed", `https://evil.example`, false},
-		{get("https://evil.example/\n"), "malformed origin", `https://evil.example/\\n`, false},
-		{req{origin: []string{"a", "b"}}, "more than one Origin header", `a`, false},
-		{preflight("http://localhost:3000", "CHICKEN"), "method not allowed", `CHICKEN`, false},
-		{preflight("http://localhost:3000", "PUT", "x-foo"), "header not allowed", `x-foo`, false},
-		{preflight("http://localhost:3000", "PUT", strings.Repeat("x", 5000)), "malformed or over-long Access-Control-Request-Headers", strings.Repeat("x", 128), true},
+		{get("https://evil.example"), "origin not allowed", `value=https://evil.example `, false},
+		{get("https://evil.example/\n"), "malformed origin", `value=https://evil.example/\n `, false},
+		{req{origin: []string{"a", "b"}}, "more than one Origin header", `value=a `, false},
+		{preflight("http://localhost:3000", "CHICKEN"), "method not allowed", `value=CHICKEN `, false},
+		{preflight("http://localhost:3000", "PUT", "x-foo"), "header not allowed", `value=x-foo `, false},
+		{preflight("http://localhost:3000", "PUT", strings.Repeat("x", 5000)), "malformed or over-long Access-Control-Request-Headers", "value=" + strings.Repeat("x", 128) + " ", true},
 	}
 	for _, tt := range tests {
 		buf.Reset()

@@ -89,6 +89,14 @@ func (e *ConfigError) Error() string {
 	return "cors: " + e.Field + " " + strconv.Quote(e.Value) + ": " + e.Reason
 }
 
+// Bounds on what a preflight's Access-Control-Request-Headers may hold. A browser lists each
+// non-safelisted header of the request once, so real preflights stay far below both; a preflight past
+// either is refused after reading at most these many bytes, whatever the header's size.
+const (
+	MaxHeaderListBytes    = headerlist.MaxBytes    // total bytes, over every header line
+	MaxHeaderListElements = headerlist.MaxElements // list elements, empty ones included
+)
+
 // Limits on configuration values.
 const (
 	maxMaxAge        = 24 * time.Hour
