@@ -1,0 +1,46 @@
+# The whole check, as CI runs it: `make test`. The demo: `make demo`.
+# Each nested module (examples, browser suite, shared-cache test, benchmarks) is its own Go module, so that
+# none of their dependencies reach the library's go.mod; every target below walks all of them.
+
+MODULES      := . examples internal/browsertest internal/cachetest internal/benchmarks
+STATICCHECK  := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME     ?= 5s
+MIN_COVERAGE := 95
+
+.PHONY: test lint unit fuzz nested bench-smoke bench demo fuzz-long
+
+test: lint unit fuzz nested bench-smoke
+	@echo "make test: all checks passed"
+
+demo:
+	cd examples && go run ./devserver
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@for m in $(MODULES); do echo "== vet + staticcheck: $$m"; (cd $$m && go vet ./... && $(STATICCHECK) ./...) || exit 1; done
+
+# The library: race detector, coverage held at $(MIN_COVERAGE)% or more.
+unit:
+	go test -race -count=1 -coverprofile=coverage.out ./...
+	@go tool cover -func=coverage.out | awk -v min=$(MIN_COVERAGE) '/^total:/ { sub("%", "", $$3); print "root package coverage: " $$3 "%"; if ($$3 + 0 < min) { print "coverage below " min "%"; exit 1 } }'
+
+# Every fuzz target, briefly, from its committed seed corpus. For a long run: make fuzz-long FUZZTIME=10m
+fuzz:
+	@for t in FuzzParseOrigin FuzzParsePattern FuzzOriginMatchesReference FuzzLoadOptions; do \
+		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel 2 . || exit 1; done
+	@echo "== FuzzSplit"; go test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -parallel 2 ./internal/headerlist
+
+fuzz-long:
+	$(MAKE) fuzz FUZZTIME=10m
+
+# The nested modules: router examples and demo, real Chromium, real nginx cache, peer benchmarks' outcome check.
+nested:
+	@for m in examples internal/browsertest internal/cachetest; do echo "== go test: $$m"; (cd $$m && go test -race -count=1 ./...) || exit 1; done
+
+# Each benchmark once, so that the benchmark code cannot rot; `make bench` is the real run.
+bench-smoke:
+	cd internal/benchmarks && go test -count=1 -run . -bench . -benchtime=1x ./...
+	go test -run '^$$' -bench . -benchtime=1x .
+
+bench:
+	cd internal/benchmarks && go run ./cmd/report
