@@ -7,10 +7,19 @@ STATICCHECK  := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME     ?= 5s
 MIN_COVERAGE := 95
 
-.PHONY: test lint unit fuzz nested bench-smoke bench demo fuzz-long
+.PHONY: test deps lint unit fuzz nested bench-smoke bench demo fuzz-long
 
-test: lint unit fuzz nested bench-smoke
+test: deps lint unit fuzz nested bench-smoke
 	@echo "make test: all checks passed"
+
+# The browser suite needs Debian's chromium and the shared-cache test needs nginx. As root, install what
+# is missing; otherwise say what to install (the suites fail with the same command if still missing).
+deps:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	 if [ -n "$$missing" ]; then \
+	   if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	   else echo "missing:$$missing — run: sudo apt-get update && sudo apt-get install -y$$missing"; fi; fi
 
 demo:
 	cd examples && go run ./devserver
