@@ -162,7 +162,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	allowed := false
 	if origin != nil {
 		if reason := cfg.checkOrigin(origin); reason != "" {
-			cfg.logRefusal(r, reason, origin[0])
+			cfg.logRefusal(r, reason, firstOrEmpty(origin))
 		} else {
 			allowed = true
 		}

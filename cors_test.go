@@ -143,6 +143,19 @@ func TestPreflights(t *testing.T) {
 	}
 }
 
+func TestEmptyHeaderSlicesSetByGoCodeDoNotPanic(t *testing.T) {
+	o := app
+	o.Logger = slog.New(slog.NewTextHandler(&bytes.Buffer{}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for name, h := range map[string]http.Header{
+		"empty Origin":                        {"Origin": {}},
+		"empty Origin on OPTIONS":             {"Origin": {}, "Access-Control-Request-Method": {"PUT"}},
+		"empty Access-Control-Request-Method": {"Origin": {"http://localhost:3000"}, "Access-Control-Request-Method": {}},
+	} {
+		res := serve(t, o, req{method: http.MethodOptions, header: h})
+		assert.Empty(t, corsHeaders(res.header), name)
+	}
+}
+
 func TestPreflightStatusIsConfigurable(t *testing.T) {
 	res := serve(t, Options{AllowedOrigins: []string{"https://a.example"}, PreflightStatus: http.StatusOK}, preflight("https://a.example", "GET"))
 	assert.Equal(t, http.StatusOK, res.code)

@@ -12,11 +12,11 @@ import (
 // no Vary either. Nothing here allocates until the preflight is known to succeed.
 func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, acrm []string) {
 	if reason := cfg.checkOrigin(origin); reason != "" {
-		cfg.refuse(rw, r, reason, origin[0])
+		cfg.refuse(rw, r, reason, firstOrEmpty(origin))
 		return
 	}
 	if len(acrm) != 1 || len(acrm[0]) > maxMethodLen || !headerlist.IsToken(acrm[0]) {
-		cfg.refuse(rw, r, reasonMalformedMethod, acrm[0])
+		cfg.refuse(rw, r, reasonMalformedMethod, firstOrEmpty(acrm))
 		return
 	}
 	method := acrm[0]
