@@ -167,7 +167,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 			allowed = true
 		}
 	}
-	// Fetch §"CORS protocol and HTTP caches": the headers depend on Origin (allowed or not, present or
+	// Fetch §3.2 note "CORS protocol and HTTP caches": the headers depend on Origin (allowed or not, present or
 	// not), so every actual response varies on it, lest a shared cache serve one origin's answer to another.
 	vary := h[hVary]
 	addVary := !varyCovers(vary, hOrigin)

@@ -22,7 +22,7 @@ const (
 )
 
 // parseOrigin parses the value of a request's Origin header. It accepts only what a browser sends: the
-// byte serialisation of a tuple origin (Fetch §3.2.5, HTML "serialization of an origin"), that is
+// byte serialisation of a tuple origin (Fetch §3.1 "`Origin` header", HTML "serialization of an origin"), that is
 // scheme "://" host [":" port] with a lower-case scheme and host, a punycode (ASCII) domain, canonical IP
 // literals and no default port. Anything else — "null", upper case, a default port, a path, userinfo,
 // whitespace, an over-long host — is not an origin any browser would send, and is refused by its caller.

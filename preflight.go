@@ -34,7 +34,7 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 		return
 	}
 	for _, name := range names[:n] {
-		// Fetch §3.2.3: Authorization is a "CORS non-wildcard request-header name"; "*" never covers it.
+		// Fetch §2.2.2: Authorization is a "CORS non-wildcard request-header name"; "*" never covers it.
 		if headerlist.EqualFold(name, "authorization") {
 			if !cfg.authorization {
 				cfg.refuse(rw, r, reasonHeader, name)

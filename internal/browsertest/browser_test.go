@@ -20,6 +20,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
 )
 
 // installCommand is what a machine without Chromium needs. CI runs it.
@@ -43,7 +44,8 @@ const probeTimeout = 10 * time.Second
 //	http://localhost:<port>   -> frontPlain or frontPlain2, directly
 //	https://127.0.0.1:<port>  -> frontPublic, directly; the browser is told that
 //	                             this one endpoint is on the public internet
-//	https://api.example.com   -> api        (the first rule, so it wins)
+//	https://api.example.com   -> api        (the first rules, so they win)
+//	https://api2.example.com  -> api        (another origin for the same API)
 //
 // Every API call of every case goes to https://api.example.com/c/<case>/...,
 // and the api server hands it to the backend that the case registered.
@@ -135,7 +137,7 @@ func port(s *httptest.Server) string {
 func chromiumPath() (string, error) {
 	p, err := exec.LookPath("chromium")
 	if err != nil {
-		return "", fmt.Errorf("chromium is not installed (%w); install it with: %s", err, installCommand)
+		return "", fmt.Errorf("chromium is not installed: %w", err)
 	}
 	return p, nil
 }
@@ -156,6 +158,7 @@ func startBrowser() (stop func(), err error) {
 
 	rules := strings.Join([]string{
 		"MAP api.example.com:443 127.0.0.1:" + port(env.api),
+		"MAP api2.example.com:443 127.0.0.1:" + port(env.api),
 		"MAP *:443 127.0.0.1:" + port(env.frontTLS),
 		"MAP *:8443 127.0.0.1:" + port(env.frontTLS),
 		"MAP *:80 127.0.0.1:" + port(env.frontPlain),
@@ -197,7 +200,7 @@ func startBrowser() (stop func(), err error) {
 	version, err := chromedp.CallBrowser(browserCtx, browser.GetVersion, struct{}{})
 	if err != nil {
 		stop()
-		return nil, fmt.Errorf("starting %s: %w (reinstall it with: %s)", path, err, installCommand)
+		return nil, fmt.Errorf("starting %s: %w", path, err)
 	}
 	env.browserCtx = browserCtx
 	env.product = version.Product
@@ -207,12 +210,25 @@ func startBrowser() (stop func(), err error) {
 // needBrowser makes the test skip or fail when there is no browser.
 func needBrowser(t *testing.T) {
 	t.Helper()
+	skip, msg := unavailable(env.skip, env.browserErr)
 	switch {
-	case env.skip:
-		t.Skipf("%s=1: the browser conformance suite is skipped; unset it to run it (needs Chromium: %s)", skipEnv, installCommand)
-	case env.browserErr != nil:
-		t.Fatalf("the browser conformance suite needs Chromium: %v\ninstall it with: %s\nor set %s=1 to skip this suite", env.browserErr, installCommand, skipEnv)
+	case skip:
+		t.Skip(msg)
+	case msg != "":
+		t.Fatal(msg)
 	}
+}
+
+// unavailable says what to do when the browser is not there: skip (when told
+// to), fail with the command that installs it, or nothing (msg == "").
+func unavailable(skipRequested bool, browserErr error) (skip bool, msg string) {
+	switch {
+	case skipRequested:
+		return true, fmt.Sprintf("%s=1: the browser conformance suite is skipped; unset it to run the suite (it needs Chromium: %s)", skipEnv, installCommand)
+	case browserErr != nil:
+		return false, fmt.Sprintf("the browser conformance suite needs Chromium: %v\ninstall it with: %s\nor set %s=1 to skip this suite", browserErr, installCommand, skipEnv)
+	}
+	return false, ""
 }
 
 // servePage serves the page that the probes run in. It is the same for every
@@ -264,6 +280,7 @@ type request struct {
 	headers     map[string]string // request headers set by the script
 	credentials string            // "include", "omit"; "" = fetch's default (same-origin)
 	body        string
+	sandboxed   bool // fetch from a sandboxed iframe of the page (Origin: null)
 }
 
 // outcome is what the page saw.
@@ -275,8 +292,8 @@ type outcome struct {
 	Error   string            `json:"error"`   // why fetch rejected
 }
 
-// probeJS runs fetch(url, init) in the page and reports what the page can see.
-const probeJS = `(async (url, init) => {
+// probeFn runs fetch(url, init) and reports what the calling script can see.
+const probeFn = `async (url, init) => {
   try {
     const r = await fetch(url, init);
     const headers = {};
@@ -286,7 +303,23 @@ const probeJS = `(async (url, init) => {
   } catch (e) {
     return {ok: false, status: 0, body: "", headers: {}, error: String(e)};
   }
-})(%s, %s)`
+}`
+
+// sandboxJS runs the probe inside an iframe of the page that is sandboxed
+// with only allow-scripts: the iframe has an opaque origin, so its requests
+// carry "Origin: null". The iframe posts the result back to the page.
+const sandboxJS = `new Promise((resolve) => {
+  const f = document.createElement("iframe");
+  f.sandbox = "allow-scripts";
+  window.addEventListener("message", function done(e) {
+    if (e.source !== f.contentWindow) return;
+    window.removeEventListener("message", done);
+    f.remove();
+    resolve(e.data);
+  });
+  f.srcdoc = %s;
+  document.body.appendChild(f);
+})`
 
 // probe makes the page at origin call url with fetch().
 func probe(t *testing.T, origin, url string, req request) outcome {
@@ -312,9 +345,17 @@ func probe(t *testing.T, origin, url string, req request) outcome {
 	if err != nil {
 		t.Fatal(err)
 	}
+	call := fmt.Sprintf("(%s)(%s, %s)", probeFn, u, i)
+	if req.sandboxed {
+		doc, err := json.Marshal("<script>" + call + `.then((r) => parent.postMessage(r, "*"));</script>`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call = fmt.Sprintf(sandboxJS, doc)
+	}
 	ctx, cancel := context.WithTimeout(tab(t, origin), probeTimeout)
 	defer cancel()
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[outcome](fmt.Sprintf(probeJS, u, i), chromedp.EvalAwaitPromise))
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[outcome](call, chromedp.EvalAwaitPromise))
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("fetch(%s) from %s did not settle within %s", url, origin, probeTimeout)
 	}
@@ -322,4 +363,34 @@ func probe(t *testing.T, origin, url string, req request) outcome {
 		t.Fatalf("fetch(%s) from %s: %v", url, origin, err)
 	}
 	return got
+}
+
+func TestWithoutChromiumTheSuiteFailsWithTheInstallCommand(t *testing.T) {
+	missing := fmt.Errorf("chromium is not installed: %w", exec.ErrNotFound)
+	for _, tc := range []struct {
+		name       string
+		skipEnvSet bool
+		err        error
+		wantSkip   bool
+		wantIn     []string
+	}{
+		{name: "browser running: nothing to say"},
+		{name: "browser missing: fail with the install command", err: missing,
+			wantIn: []string{installCommand, "executable file not found", skipEnv + "=1"}},
+		{name: "told to skip: skip, saying what is skipped", skipEnvSet: true, wantSkip: true,
+			wantIn: []string{skipEnv + "=1", "skipped", installCommand}},
+		{name: "told to skip wins over a missing browser", skipEnvSet: true, err: missing, wantSkip: true,
+			wantIn: []string{"skipped"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			skip, msg := unavailable(tc.skipEnvSet, tc.err)
+			assert.Equal(t, tc.wantSkip, skip)
+			if tc.wantIn == nil {
+				assert.Empty(t, msg)
+			}
+			for _, s := range tc.wantIn {
+				assert.Contains(t, msg, s)
+			}
+		})
+	}
 }

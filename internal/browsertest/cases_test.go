@@ -1,7 +1,9 @@
 package browsertest
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +94,16 @@ func TestOriginEntries(t *testing.T) {
 		{name: "port wildcard: the default port", opts: local, page: pageLocalhost80, want: readable},
 		{name: "port wildcard: 127.0.0.1 is not localhost", opts: local, page: pageLoopbackIP(), want: refused},
 		{name: "port wildcard: https instead of http is refused", opts: local, page: pageLocalhostS, want: refused},
+		{name: "an internationalised entry matches the punycode Origin the browser sends",
+			opts: cors.Options{AllowedOrigins: []string{"https://café.example.com"}}, page: pageIDN, want: readable},
+		{name: "subdomain wildcard with credentials answers the origin itself",
+			opts: cors.Options{AllowedOrigins: []string{"https://*.example.com"}, AllowCredentials: true},
+			page: pageAdmin, req: request{credentials: "include"},
+			want: expect{ok: true, arrived: true, check: func(t *testing.T, _ outcome, exs []exchange) {
+				require.Len(t, exs, 1)
+				assert.Equal(t, []string{pageAdmin}, exs[0].Header.Values("Access-Control-Allow-Origin"))
+				assert.Equal(t, []string{"true"}, exs[0].Header.Values("Access-Control-Allow-Credentials"))
+			}}},
 		{name: "AllowOriginFunc admits what no entry matches",
 			opts: cors.Options{AllowedOrigins: []string{pageApp}, AllowOriginFunc: isPartner}, page: pagePartner, want: readable},
 		{name: "AllowOriginFunc refuses what it rejects",
@@ -178,6 +190,12 @@ func TestRequestHeaders(t *testing.T) {
 		{name: "star with credentials allows any custom header",
 			opts: cors.Options{AllowedOrigins: []string{pageApp}, AllowedHeaders: []string{"*"}, AllowCredentials: true},
 			page: pageApp, req: request{headers: three, credentials: "include"}, want: allowed},
+		{name: "64 custom headers at once pass", opts: headers("*"), page: pageApp,
+			req: request{headers: manyHeaders(64)}, want: allowed},
+		// The library reads at most 64 elements of Access-Control-Request-
+		// Headers and refuses a longer list.
+		{name: "65 custom headers at once are refused", opts: headers("*"), page: pageApp,
+			req: request{headers: manyHeaders(65)}, want: refused},
 		{name: "JSON Content-Type is preflighted and refused unless allowed", opts: headers(), page: pageApp,
 			req: request{method: "POST", headers: map[string]string{"Content-Type": "application/json"}, body: "{}"}, want: refused},
 		{name: "JSON Content-Type allowed", opts: headers("Content-Type"), page: pageApp,
@@ -191,6 +209,61 @@ func TestRequestHeaders(t *testing.T) {
 		{name: "Authorization listed by name next to star", opts: headers("*", "Authorization"), page: pageApp,
 			req: request{headers: map[string]string{"Authorization": "Bearer t", "X-Client": "web"}}, want: allowed},
 	})
+}
+
+func manyHeaders(n int) map[string]string {
+	h := map[string]string{}
+	for i := range n {
+		h[fmt.Sprintf("X-H%02d", i)] = "1"
+	}
+	return h
+}
+
+// Pages whose requests do not carry their own origin: a sandboxed iframe has
+// an opaque origin, and a redirect to another origin taints the origin; the
+// browser sends "Origin: null" for both, and the library refuses null.
+func TestNullOrigin(t *testing.T) {
+	app := cors.Options{AllowedOrigins: []string{pageApp}}
+	runCases(t, []browserCase{
+		{name: "a sandboxed iframe of an allowed page cannot read", opts: app, page: pageApp,
+			req: request{sandboxed: true}, want: expect{ok: false, arrived: true}},
+		// A star policy would let the browser share with null too, but the
+		// library refuses null whatever the policy: the response carries no
+		// Access-Control-Allow-Origin.
+		{name: "a sandboxed iframe cannot read under a star policy either", opts: cors.Options{AllowedOrigins: []string{"*"}},
+			page: pageApp, req: request{sandboxed: true}, want: expect{ok: false, arrived: true}},
+		{name: "a redirect within the API keeps the origin and stays readable", opts: app, handler: redirector(""),
+			page: pageApp, req: request{path: "old"}, want: expect{ok: true, arrived: true, check: hops("/old", "/new")}},
+		{name: "a refused origin stops at the redirect", opts: app, handler: redirector(""),
+			page: pageAttacker, req: request{path: "old"}, want: expect{ok: false, arrived: true, check: hops("/old")}},
+		{name: "a redirect to another origin arrives with Origin null and is refused", opts: app,
+			handler: redirector("https://api2.example.com"), page: pageApp, req: request{path: "old"},
+			want: expect{ok: false, arrived: true, redirectedCrossOrigin: true, check: hops("/old", "/new")}},
+	})
+}
+
+// redirector answers .../old with a 302 to .../new, on the origin given, or
+// on its own when toOrigin is "".
+func redirector(toOrigin string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if path, ok := strings.CutSuffix(r.URL.Path, "/old"); ok {
+			w.Header().Set("Cache-Control", "no-store")
+			http.Redirect(w, r, toOrigin+path+"/new", http.StatusFound)
+			return
+		}
+		apiHandler(w, r)
+	})
+}
+
+// hops asserts the paths the API received, in order.
+func hops(paths ...string) func(t *testing.T, _ outcome, exs []exchange) {
+	return func(t *testing.T, _ outcome, exs []exchange) {
+		var got []string
+		for _, e := range exs {
+			got = append(got, e.Path)
+		}
+		assert.Equal(t, paths, got, "the requests the API received")
+	}
 }
 
 // Scenario 6: credentialed requests. The cookie is set by the API itself.

@@ -7,7 +7,7 @@ package match
 
 import "strings"
 
-// Origin is a request origin that parsed as a canonical serialised origin (Fetch §3.2.5 "Origin"):
+// Origin is a request origin that parsed as a canonical serialised origin (Fetch §3.1 "`Origin` header"):
 // lower-case scheme, lower-case ASCII host, and Port empty for the scheme's default port.
 type Origin struct {
 	Scheme string
