@@ -1,0 +1,193 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors/examples/internal/corstest"
+)
+
+// environ is a fake environment for configure.
+func environ(vars map[string]string) func(string) string {
+	return func(name string) string { return vars[name] }
+}
+
+func serve(t *testing.T, path string, vars map[string]string) string {
+	t.Helper()
+	c, err := configure(path, environ(vars))
+	require.NoError(t, err)
+	srv := httptest.NewServer(newHandler(c))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// writeFile writes a config file into a fresh directory and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+func TestShippedConfigFileMeetsRouterSpec(t *testing.T) {
+	corstest.RunRouterSpec(t, serve(t, "cors.json", nil))
+}
+
+func TestEnvironmentOverridesTheFile(t *testing.T) {
+	preflight := func(origin string) map[string]string {
+		return map[string]string{"Origin": origin, "Access-Control-Request-Method": http.MethodPut}
+	}
+	tests := []struct {
+		name      string
+		vars      map[string]string
+		origin    string
+		wantACAO  string // "" = refused: no CORS headers at all
+		wantACAC  string
+		wantMaxAg string
+	}{
+		{
+			name: "without variables the file's origin is allowed", origin: corstest.AllowedOrigin,
+			wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+		},
+		{
+			name:   "CORS_ALLOWED_ORIGINS adds a wildcard pattern",
+			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:3000,https://*.example.com"},
+			origin: "https://app.example.com", wantACAO: "https://app.example.com", wantACAC: "true", wantMaxAg: "7200",
+		},
+		{
+			name:   "CORS_ALLOWED_ORIGINS tolerates spaces around elements",
+			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": " http://localhost:3000 , https://*.example.com "},
+			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+		},
+		{
+			name:   "CORS_ALLOWED_ORIGINS replaces the file's list rather than adding to it",
+			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": "https://*.example.com"},
+			origin: corstest.AllowedOrigin,
+		},
+		{
+			name:   "CORS_ALLOW_CREDENTIALS=false drops the credentials header",
+			vars:   map[string]string{"CORS_ALLOW_CREDENTIALS": "false"},
+			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantMaxAg: "7200",
+		},
+		{
+			name:   "CORS_MAX_AGE in seconds",
+			vars:   map[string]string{"CORS_MAX_AGE": "600"},
+			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "600",
+		},
+		{
+			name:   "CORS_MAX_AGE as a duration",
+			vars:   map[string]string{"CORS_MAX_AGE": "90s"},
+			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "90",
+		},
+		{
+			name:   "an empty variable leaves the file's value",
+			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": ""},
+			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := corstest.Do(t, http.MethodOptions, serve(t, "cors.json", tt.vars)+"/items/1", preflight(tt.origin))
+			if tt.wantACAO == "" {
+				corstest.AssertNoCORS(t, r)
+				return
+			}
+			assert.Equal(t, http.StatusNoContent, r.Status)
+			assert.Equal(t, tt.wantACAO, r.Header.Get("Access-Control-Allow-Origin"))
+			assert.Equal(t, tt.wantACAC, r.Header.Get("Access-Control-Allow-Credentials"))
+			assert.Equal(t, tt.wantMaxAg, r.Header.Get("Access-Control-Max-Age"))
+		})
+	}
+}
+
+func TestBrokenConfigurationIsExplained(t *testing.T) {
+	const good = `{"allowed_origins": ["http://localhost:3000"], "allow_credentials": true}`
+	tests := []struct {
+		name string
+		file string // content of bad.json; "" = the file does not exist
+		vars map[string]string
+		want []string // substrings of the error, in order
+		// wantLines is the number of problem lines ("  - …") listed, for errors from cors.New.
+		wantLines int
+	}{
+		{
+			name: "a missing file names the path",
+			want: []string{"cors config: open ", "bad.json", "no such file"},
+		},
+		{
+			name: "a JSON syntax error gives the line and column",
+			file: "{\n  \"allowed_origins\": [\"http://localhost:3000\"],\n  \"allow_credentials\": true,\n}\n",
+			want: []string{"cors config: ", "bad.json:4:1: ", "invalid character '}'"},
+		},
+		{
+			name:      "a value of the wrong type names its line",
+			file:      "{\n  \"allowed_origins\": [\"http://localhost:3000\"],\n  \"allow_credentials\": \"yes\"\n}\n",
+			want:      []string{"cors config: 1 problem(s) in ", "bad.json", "\n  - ", "bad.json:3: ", "allow_credentials"},
+			wantLines: 1,
+		},
+		{
+			name:      "a misspelt key names its line",
+			file:      "{\n  \"allowed_origin\": [\"http://localhost:3000\"]\n}",
+			want:      []string{"cors config: 1 problem(s) in ", "\n  - ", "bad.json:2: ", `allowed_origin`},
+			wantLines: 1,
+		},
+		{
+			name: "every invalid value is listed, one per line, with the line that set it",
+			file: "{\n  \"allowed_origins\": [\"http://localhost:3000/\"],\n  \"allowed_methods\": [\"GET\", \"TRACE\"]\n}",
+			want: []string{
+				"cors config: 2 problem(s) in ", "bad.json",
+				"\n  - ", "bad.json:2: ", "http://localhost:3000/",
+				"\n  - ", "bad.json:3: ", "TRACE",
+			},
+			wantLines: 2,
+		},
+		{
+			name: "a value from the environment names its variable",
+			file: good,
+			vars: map[string]string{"CORS_ALLOWED_ORIGINS": "https://*.com"},
+			want: []string{
+				"cors config: 1 problem(s) in ", "bad.json + CORS_ALLOWED_ORIGINS",
+				"\n  - CORS_ALLOWED_ORIGINS: ", "https://*.com",
+			},
+			wantLines: 1,
+		},
+		{
+			name: "an unparsable variable is named with its value",
+			file: good,
+			vars: map[string]string{"CORS_ALLOW_CREDENTIALS": "yes please"},
+			want: []string{`cors config: CORS_ALLOW_CREDENTIALS="yes please": want true or false`},
+		},
+		{
+			name: "an unparsable max age is named with its value",
+			file: good,
+			vars: map[string]string{"CORS_MAX_AGE": "soon"},
+			want: []string{`cors config: CORS_MAX_AGE="soon": want a duration`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.json")
+			if tt.file != "" {
+				path = writeFile(t, "bad.json", tt.file)
+			}
+			c, err := configure(path, environ(tt.vars))
+			require.Error(t, err)
+			assert.Nil(t, c)
+			msg := err.Error()
+			rest := msg
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				require.GreaterOrEqual(t, i, 0, "error %q lacks %q (in order)", msg, w)
+				rest = rest[i+len(w):]
+			}
+			assert.Equal(t, tt.wantLines, strings.Count(msg, "\n  - "), "problem lines in %q", msg)
+		})
+	}
+}

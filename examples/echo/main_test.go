@@ -1,0 +1,69 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/examples/internal/corstest"
+)
+
+func TestEchoExampleMeetsRouterSpec(t *testing.T) {
+	e, err := newHandler([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+
+	corstest.RunRouterSpec(t, srv.URL)
+}
+
+// Why e.Pre, first: echo runs every Pre middleware before any Use middleware. A Pre middleware that answers by
+// itself — here echo's trailing-slash redirect — then answers before a CORS middleware installed with Use, and
+// a browser refuses to follow a cross-origin redirect that carries no CORS headers. (For routed requests,
+// 404s, 405s and OPTIONS, e.Use also works in echo v4.16: echo wraps its fallback handlers with it.)
+func TestEchoCORSMustRunBeforeOtherPreMiddleware(t *testing.T) {
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}})
+	require.NoError(t, err)
+	redirect := middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusPermanentRedirect})
+
+	tests := []struct {
+		name     string
+		install  func(e *echo.Echo)
+		wantACAO string
+	}{
+		{"e.Pre(cors) first: the redirect carries CORS headers and Vary", func(e *echo.Echo) {
+			e.Pre(echo.WrapMiddleware(c.Handler))
+			e.Pre(redirect)
+		}, corstest.AllowedOrigin},
+		{"pitfall: e.Use(cors) never runs for the Pre redirect", func(e *echo.Echo) {
+			e.Pre(redirect)
+			e.Use(echo.WrapMiddleware(c.Handler))
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := echo.New()
+			tt.install(e)
+			e.GET("/items/:id", getItem)
+			srv := httptest.NewServer(e)
+			t.Cleanup(srv.Close)
+
+			resp := corstest.Do(t, http.MethodGet, srv.URL+"/items/1/", map[string]string{"Origin": corstest.AllowedOrigin})
+			assert.Equal(t, http.StatusPermanentRedirect, resp.Status)
+			assert.Equal(t, "/items/1", resp.Header.Get("Location"))
+			if tt.wantACAO == "" {
+				corstest.AssertNoCORS(t, resp)
+				assert.Empty(t, resp.Header.Values("Vary"), "the middleware never ran")
+				return
+			}
+			assert.Equal(t, tt.wantACAO, resp.Header.Get("Access-Control-Allow-Origin"))
+			corstest.AssertTokensOnce(t, resp.Header, "Vary", "Origin")
+		})
+	}
+}

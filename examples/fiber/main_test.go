@@ -1,0 +1,57 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/examples/internal/corstest"
+)
+
+// serve runs app on a loopback port until the test ends and returns its base URL.
+func serve(t *testing.T, app *fiber.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- app.Listener(ln) }()
+	t.Cleanup(func() {
+		assert.NoError(t, app.Shutdown())
+		assert.NoError(t, <-done)
+	})
+	return "http://" + ln.Addr().String()
+}
+
+func TestFiberExampleMeetsRouterSpec(t *testing.T) {
+	app, err := newApp([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+
+	corstest.RunRouterSpec(t, serve(t, app))
+}
+
+// Why app.Use comes first: registered after the routes, the middleware never runs for a request a route answers,
+// so the allowed GET gets no CORS headers (only unrouted requests, preflights included, still reach it).
+func TestPitfallFiberUseAfterRoutesMissesRoutedRequests(t *testing.T) {
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}, AllowedMethods: []string{http.MethodPut}})
+	require.NoError(t, err)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/items/:id", getItem)
+	app.Use(adaptor.HTTPMiddleware(c.Handler))
+	url := serve(t, app)
+
+	get := corstest.Do(t, http.MethodGet, url+"/items/1", map[string]string{"Origin": corstest.AllowedOrigin})
+	assert.Equal(t, http.StatusOK, get.Status)
+	corstest.AssertNoCORS(t, get)
+
+	preflight := corstest.Do(t, http.MethodOptions, url+"/items/1", map[string]string{
+		"Origin":                        corstest.AllowedOrigin,
+		"Access-Control-Request-Method": http.MethodPut,
+	})
+	assert.Equal(t, corstest.AllowedOrigin, preflight.Header.Get("Access-Control-Allow-Origin"))
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gorilla/mux"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/examples/internal/corstest"
+)
+
+func TestGorillaMuxExampleMeetsRouterSpec(t *testing.T) {
+	h, err := newHandler([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	corstest.RunRouterSpec(t, srv.URL)
+}
+
+// Why the example wraps the router: with r.Use, mux answers the preflight (405) and its 404s itself, before any
+// middleware runs, and none of those responses carries CORS headers.
+func TestPitfallGorillaMuxUseRunsOnlyOnMatchedRoutes(t *testing.T) {
+	c, err := cors.New(cors.Options{
+		AllowedOrigins:   []string{corstest.AllowedOrigin},
+		AllowedMethods:   []string{http.MethodGet, http.MethodPut},
+		AllowCredentials: true,
+	})
+	require.NoError(t, err)
+	r := mux.NewRouter()
+	r.Use(c.Handler)
+	r.HandleFunc("/items/{id}", getItem).Methods(http.MethodGet)
+	r.HandleFunc("/items/{id}", putItem).Methods(http.MethodPut)
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		header     map[string]string
+		wantStatus int
+	}{
+		{"preflight gets mux's 405", http.MethodOptions, "/items/1", map[string]string{
+			"Origin": corstest.AllowedOrigin, "Access-Control-Request-Method": http.MethodPut,
+		}, http.StatusMethodNotAllowed},
+		{"unknown route gets mux's bare 404", http.MethodGet, "/missing", map[string]string{"Origin": corstest.AllowedOrigin}, http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := corstest.Do(t, tt.method, srv.URL+tt.path, tt.header)
+			assert.Equal(t, tt.wantStatus, resp.Status)
+			corstest.AssertNoCORS(t, resp)
+		})
+	}
+}

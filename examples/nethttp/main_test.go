@@ -1,0 +1,41 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/examples/internal/corstest"
+)
+
+func TestServeMuxExampleMeetsRouterSpec(t *testing.T) {
+	h, err := newHandler([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	corstest.RunRouterSpec(t, srv.URL)
+}
+
+// Why the example wraps the mux: wrapping each route's handler instead leaves preflights to the mux, which
+// answers 405 with an Allow header and no CORS headers, so the browser blocks the PUT.
+func TestPitfallWrappingOnlyTheRouteLetsTheMuxAnswerPreflightsWith405(t *testing.T) {
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}, AllowedMethods: []string{http.MethodPut}})
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.Handle("PUT /items/{id}", c.Handler(http.HandlerFunc(putItem)))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	r := corstest.Do(t, http.MethodOptions, srv.URL+"/items/1", map[string]string{
+		"Origin":                        corstest.AllowedOrigin,
+		"Access-Control-Request-Method": http.MethodPut,
+	})
+	assert.Equal(t, http.StatusMethodNotAllowed, r.Status)
+	assert.NotEmpty(t, r.Header.Get("Allow"))
+	corstest.AssertNoCORS(t, r)
+}
