@@ -230,12 +230,8 @@ func (w *headerWriter) appendTo(key string, old []string, v string) {
 // varyCovers reports whether the Vary values already name header (or "*").
 func varyCovers(vary []string, header string) bool {
 	for _, v := range vary {
-		var names [headerlist.MaxElements]string
-		n, _ := headerlist.Split([]string{v}, &names)
-		for _, name := range names[:n] {
-			if name == "*" || headerlist.EqualFold(name, header) {
-				return true
-			}
+		if headerlist.ListContains(v, header) || headerlist.ListContains(v, "*") {
+			return true
 		}
 	}
 	return false

@@ -7,6 +7,8 @@
 // [MaxBytes] bytes of scanning and no call allocates.
 package headerlist
 
+import "strings"
+
 // Bounds on an Access-Control-Request-Headers value. A browser lists every non-safelisted header name of
 // the request once, so real preflights stay far below both; anything past them is refused without being
 // read further.
@@ -81,6 +83,23 @@ func Split(lines []string, dst *[MaxElements]string) (n int, ok bool) {
 		}
 	}
 	return n, true
+}
+
+// ListContains reports whether the comma-separated list in line has an element equal to name, in any
+// case. It reads server-side values (such as a Vary header set by a handler), so it has no bound of its own.
+func ListContains(line, name string) bool {
+	for line != "" {
+		elem := line
+		if i := strings.IndexByte(line, ','); i >= 0 {
+			elem, line = line[:i], line[i+1:]
+		} else {
+			line = ""
+		}
+		if EqualFold(trimOWS(elem), name) {
+			return true
+		}
+	}
+	return false
 }
 
 func trimOWS(s string) string {

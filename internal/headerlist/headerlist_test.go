@@ -85,6 +85,22 @@ func TestIsToken(t *testing.T) {
 	}
 }
 
+func TestListContains(t *testing.T) {
+	for _, tt := range []struct {
+		line, name string
+		want       bool
+	}{
+		{"Origin", "origin", true},
+		{"Accept-Encoding, ORIGIN", "origin", true},
+		{" ,origin ,", "Origin", true},
+		{"Origins", "origin", false},
+		{"", "origin", false},
+		{"accept, *", "*", true},
+	} {
+		assert.Equal(t, tt.want, ListContains(tt.line, tt.name), "%q in %q", tt.name, tt.line)
+	}
+}
+
 func TestEqualFold(t *testing.T) {
 	assert.True(t, EqualFold("Authorization", "authorization"))
 	assert.False(t, EqualFold("Authorization", "authorizatio"))
