@@ -397,6 +397,15 @@ func canonicalHost(host string) (string, string) {
 			return "", strconv.Quote(host) + " is not a valid host name (" + err.Error() + ")"
 		}
 		ascii = strings.ToLower(ascii)
+		// A punycode label must be the canonical encoding of a non-ASCII label (UTS #46 §4.1, since
+		// Unicode 15.1, which this IDNA package predates): "xn--abc-" decodes to plain "abc", a label
+		// browsers refuse, so it is refused here rather than silently rewritten to another host.
+		in, out := strings.Split(strings.ToLower(host), "."), strings.Split(ascii, ".")
+		for i := range in {
+			if strings.HasPrefix(in[i], "xn--") && (len(in) != len(out) || in[i] != out[i]) {
+				return "", strconv.Quote(host) + " is not a valid host name: " + strconv.Quote(in[i]) + " is not the punycode of an international label"
+			}
+		}
 	}
 	if endsInNumber(ascii) {
 		ip, err := netip.ParseAddr(ascii)
