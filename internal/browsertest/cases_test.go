@@ -380,6 +380,26 @@ func TestMaxAge(t *testing.T) {
 	})
 }
 
+// Scenario 8 continued: the calls above are milliseconds apart, so they would
+// be cached by Fetch's 5 s default even without the header. Past 5 s only a
+// real max-age keeps the preflight cached. One wait serves both backends.
+func TestMaxAgeOutlivesTheDefault(t *testing.T) {
+	needBrowser(t)
+	o := cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}, MaxAge: 10 * time.Minute}
+	long := newBackend(t, o, nil, nil, false)
+	o.MaxAge = 0
+	none := newBackend(t, o, nil, nil, false)
+	put := request{method: "PUT", path: "same"}
+	preflighted := step{page: pageApp, req: put, want: expect{ok: true, preflights: 1, arrived: true}}
+	cached := step{page: pageApp, req: put, want: expect{ok: true, preflights: 0, arrived: true}}
+
+	runStep(t, long, 0, preflighted)
+	runStep(t, none, 0, preflighted)
+	time.Sleep(5*time.Second + 500*time.Millisecond)
+	runStep(t, long, 1, cached)
+	runStep(t, none, 1, preflighted)
+}
+
 // Scenario 9: the preflight status, and the wrapped handler never answering a
 // preflight.
 func TestPreflightHandling(t *testing.T) {
