@@ -199,6 +199,94 @@ func TestSharedCacheServesPoisonedACAOWithoutVary(t *testing.T) {
 	}
 }
 
+// TestSharedCacheWithTheApplicationsOwnVary: applications vary on other headers too (a compression
+// middleware adds Vary: Accept-Encoding). nginx up to at least 1.22 (Debian 12) takes only the LAST Vary
+// line of a response into account. The middleware appends Origin as a line of its own, so:
+//   - a Vary the application sets before the middleware runs stays safe (Origin is the last line);
+//   - a Vary the application merges into the existing line after the middleware stays safe;
+//   - a separate Vary line the handler adds after the middleware hides Origin from such an nginx, and
+//     the cache is poisoned. The middleware cannot prevent that; the README tells users to merge.
+func TestSharedCacheWithTheApplicationsOwnVary(t *testing.T) {
+	const order = "alternating"
+	origins := []string{originA, originB, noOrigin, originRefused, originA, originB, noOrigin, originRefused}
+	safe := []struct {
+		name string
+		wrap func(c *cors.Cors, backend http.Handler) http.Handler
+	}{
+		{"set before the middleware", func(c *cors.Cors, backend http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Add("Vary", "Accept-Encoding")
+				c.Handler(backend).ServeHTTP(w, r)
+			})
+		}},
+		{"merged into the same line after the middleware", func(c *cors.Cors, backend http.Handler) http.Handler {
+			return c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h := w.Header()
+				h["Vary"] = []string{strings.Join(append(h.Values("Vary"), "Accept-Encoding"), ", ")}
+				backend.ServeHTTP(w, r)
+			}))
+		}},
+	}
+	for _, tt := range safe {
+		t.Run(tt.name, func(t *testing.T) {
+			upstream := httptest.NewServer(tt.wrap(cors.MustNew(corsOptions()), cacheableBackend()))
+			t.Cleanup(upstream.Close)
+			proxy := startNginx(t, upstream.Listener.Addr().String())
+			hits := 0
+			for i, got := range sendOrder(t, proxy, "/app-vary/"+order, origins) {
+				assert.Equal(t, expectedACAO(got.origin), got.acao, "response %d: %s", i, got)
+				assert.Subset(t, splitList(got.vary), []string{"origin", "accept-encoding"}, "response %d: %s", i, got)
+				if got.cacheStatus == "HIT" {
+					hits++
+				}
+			}
+			assert.Equal(t, 4, hits, "every repeated Origin is served from the cache")
+		})
+	}
+
+	t.Run("separate line added after the middleware", func(t *testing.T) {
+		upstream := httptest.NewServer(cors.MustNew(corsOptions()).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("Vary", "Accept-Encoding")
+			cacheableBackend().ServeHTTP(w, r)
+		})))
+		t.Cleanup(upstream.Close)
+		proxy := startNginx(t, upstream.Listener.Addr().String())
+		responses := sendOrder(t, proxy, "/app-vary-line/"+order, origins)
+		poisoned := 0
+		for _, got := range responses {
+			if !equalStrings(expectedACAO(got.origin), got.acao) {
+				poisoned++
+			}
+		}
+		version := nginxVersion(t)
+		t.Logf("nginx %s: %d of %d responses carried another request's ACAO", version, poisoned, len(responses))
+		if versionBefore(version, 1, 23) {
+			// Verified on Debian 12's nginx 1.22.1: only the last Vary line counts.
+			assert.Positive(t, poisoned, "nginx %s was expected to honour only the last Vary line", version)
+		}
+	})
+}
+
+// nginxVersion returns the "1.22.1" of `nginx -v`.
+func nginxVersion(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command(nginxBinary(t), "-v").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	_, v, ok := strings.Cut(strings.TrimSpace(string(out)), "nginx/")
+	require.True(t, ok, "unexpected `nginx -v` output %q", out)
+	v, _, _ = strings.Cut(v, " ")
+	return v
+}
+
+// versionBefore reports whether a dotted version is older than major.minor.
+func versionBefore(version string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(version, "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma < major || ma == major && mi < minor
+}
+
 // sendOrder sends one GET per origin, in order, to path through the proxy.
 func sendOrder(t *testing.T, proxy, path string, origins []string) []observed {
 	t.Helper()
