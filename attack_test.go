@@ -213,6 +213,17 @@ func TestAttackControlsAreAllowed(t *testing.T) {
 			assert.Equal(t, []string{origin}, rec.Header().Values("Access-Control-Allow-Origin"))
 			assert.Equal(t, []string{"true"}, rec.Header().Values("Access-Control-Allow-Credentials"))
 			assert.Contains(t, varyTokens(rec.Header()), "origin")
+
+			// The very preflight that hostile origins send is accepted from an allowed one.
+			rec = httptest.NewRecorder()
+			req = httptest.NewRequest(http.MethodOptions, "https://api.example.com/data", nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", http.MethodPut)
+			req.Header.Set("Access-Control-Request-Headers", "content-type,x-request-id")
+			c.Handler(next).ServeHTTP(rec, req)
+			assert.Equal(t, 1, next.calls, "a preflight never reaches the handler")
+			assert.Equal(t, http.StatusNoContent, rec.Code)
+			assert.Equal(t, []string{origin}, rec.Header().Values("Access-Control-Allow-Origin"))
 		})
 	}
 }

@@ -101,6 +101,21 @@ func FuzzOriginMatchesReference(f *testing.F) {
 		want := refAllowed(ref, origin)
 		require.Equal(t, want, c.OriginAllowed(origin), "OriginAllowed(%q) with patterns %q", origin, entries)
 
+		// AllowOriginFunc is asked exactly when no pattern matches a valid origin, and only then.
+		if !containsAny(ref) {
+			var asked []string
+			withFunc, err := cors.New(cors.Options{AllowedOrigins: entries, AllowCredentials: credentials,
+				AllowOriginFunc: func(o string) bool { asked = append(asked, o); return true }})
+			require.NoError(t, err)
+			_, valid := refParseOrigin(origin)
+			require.Equal(t, valid, withFunc.OriginAllowed(origin), "OriginAllowed(%q) with a func that allows everything", origin)
+			if valid && !want {
+				require.Equal(t, []string{origin}, asked)
+			} else {
+				require.Empty(t, asked, "AllowOriginFunc asked about %q (valid %v, matched %v)", origin, valid, want)
+			}
+		}
+
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "http://api.test/", nil)
 		req.Header["Origin"] = []string{origin}
