@@ -55,3 +55,21 @@ func TestPitfallFiberUseAfterRoutesMissesRoutedRequests(t *testing.T) {
 	})
 	assert.Equal(t, corstest.AllowedOrigin, preflight.Header.Get("Access-Control-Allow-Origin"))
 }
+
+// A known difference from net/http: fasthttp's request conversion keeps only the last of repeated headers, so a
+// request with two Origin headers is judged on the last one, where the net/http middleware refuses it. Browsers
+// never send two; only a non-browser client can, and it could send any single Origin just as well.
+func TestFiberAdaptorKeepsOnlyTheLastOriginHeader(t *testing.T) {
+	app, err := newApp([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+	url := serve(t, app)
+
+	req, err := http.NewRequest(http.MethodGet, url+"/items/1", nil)
+	require.NoError(t, err)
+	req.Header["Origin"] = []string{corstest.RefusedOrigin, corstest.AllowedOrigin}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+
+	assert.Equal(t, corstest.AllowedOrigin, resp.Header.Get("Access-Control-Allow-Origin"))
+}

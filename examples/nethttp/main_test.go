@@ -39,3 +39,22 @@ func TestPitfallWrappingOnlyTheRouteLetsTheMuxAnswerPreflightsWith405(t *testing
 	assert.NotEmpty(t, r.Header.Get("Allow"))
 	corstest.AssertNoCORS(t, r)
 }
+
+// For comparison with fiber (see examples/fiber): on net/http the middleware sees every Origin header, and a
+// request carrying two is refused.
+func TestTwoOriginHeadersAreRefused(t *testing.T) {
+	h, err := newHandler([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/items/1", nil)
+	require.NoError(t, err)
+	req.Header["Origin"] = []string{corstest.RefusedOrigin, corstest.AllowedOrigin}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Empty(t, corstest.CORSHeaderNames(resp.Header))
+}

@@ -43,7 +43,7 @@ var client = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-// Do sends one request to baseURL+path with the given headers and returns the whole response.
+// Do sends one request to url with the given headers, without following redirects, and returns the response.
 func Do(t testing.TB, method, url string, header map[string]string) Response {
 	t.Helper()
 	req, err := http.NewRequest(method, url, nil)
