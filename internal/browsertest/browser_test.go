@@ -61,7 +61,7 @@ type suite struct {
 	browserCtx context.Context
 	browserErr error  // why there is no browser
 	skip       bool   // CORS_SKIP_BROWSER=1
-	product    string // as the browser reports itself, e.g. HeadlessChrome/156.0.8078.108
+	product    string // as the browser reports itself, e.g. Chrome/156.0.8078.108
 
 	tabMu     sync.Mutex
 	tab       context.Context // the tab the pages are shown in
@@ -142,9 +142,13 @@ func chromiumPath() (string, error) {
 	return p, nil
 }
 
-// chromedpDefaultFeatures is the value that chromedp's default options give to
-// --enable-features. Setting the flag replaces that value, so it is repeated.
-const chromedpDefaultFeatures = "NetworkService,NetworkServiceInProcess"
+// The values that chromedp's default options (v0.23.0) give to
+// --enable-features and --disable-features. Setting a flag replaces its value,
+// so they are repeated.
+const (
+	chromedpEnabledFeatures  = "NetworkService,NetworkServiceInProcess"
+	chromedpDisabledFeatures = "Translate,BlinkGenPropertyTrees"
+)
 
 func startBrowser() (stop func(), err error) {
 	path, err := chromiumPath()
@@ -176,12 +180,12 @@ func startBrowser() (stop func(), err error) {
 		chromedp.Flag("disable-sync", true),
 		// Without this feature Chromium lets "Access-Control-Allow-Headers: *"
 		// cover Authorization, against the Fetch standard.
-		chromedp.Flag("enable-features", chromedpDefaultFeatures+",CorsNonWildcardRequestHeadersSupport"),
+		chromedp.Flag("enable-features", chromedpEnabledFeatures+",CorsNonWildcardRequestHeadersSupport"),
 		// HTTPS-Upgrades would turn http://app.example.com into https://, and
 		// the "other scheme" cases need the http page. Site isolation would
 		// start a renderer process per site; one serves all the pages faster,
 		// and CORS is enforced outside the renderer either way.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,HttpsUpgrades,site-per-process,IsolateOrigins"),
+		chromedp.Flag("disable-features", chromedpDisabledFeatures+",HttpsUpgrades,site-per-process,IsolateOrigins"),
 		chromedp.Flag("host-resolver-rules", rules),
 		// The servers use httptest's self-signed certificate.
 		chromedp.Flag("ignore-certificate-errors", true),
