@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -377,5 +378,55 @@ func TestDegenerateHeaderMapsDoNotPanic(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestHostileOriginOverTheWire sends raw HTTP/1.1 requests through net/http's own parser, so that what
+// the parser does with duplicate, folded, padded and oversized Origin lines is covered too. Whatever the
+// server answers (net/http may refuse a malformed request itself), no hostile request gets CORS headers.
+func TestHostileOriginOverTheWire(t *testing.T) {
+	srv := httptest.NewServer(cors.MustNew(attackOptions()).Handler(&recordingHandler{}))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name    string
+		headers string // header lines after the request line and Host, each ending in CRLF
+		allowed bool
+	}{
+		{"control: one allowed origin", "Origin: https://example.com\r\n", true},
+		{"control: optional whitespace around the value is not part of it", "Origin: \t https://example.com \t\r\n", true},
+		{"two Origin lines", "Origin: https://example.com\r\nOrigin: https://example.com\r\n", false},
+		{"allowed and attacker Origin lines", "Origin: https://example.com\r\nOrigin: https://evil.com\r\n", false},
+		{"lower-case and canonical names of the same header", "origin: https://example.com\r\nOrigin: https://evil.com\r\n", false},
+		{"obsolete line folding", "Origin: https://example.com\r\n .evil.com\r\n", false},
+		{"comma list in one line", "Origin: https://example.com, https://evil.com\r\n", false},
+		{"null", "Origin: null\r\n", false},
+		{"NUL byte", "Origin: https://example.com\x00.evil.com\r\n", false},
+		{"bare CR", "Origin: https://example.com\r.evil.com\r\n", false},
+		{"non-ASCII", "Origin: https://ｅxample.com\r\n", false},
+		{"64 KiB origin", "Origin: https://" + strings.Repeat("a", 64<<10) + ".example.org\r\n", false},
+		{"space before the colon", "Origin : https://example.com\r\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			require.NoError(t, err)
+			defer conn.Close()
+			require.NoError(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
+			_, err = io.WriteString(conn, "GET /data HTTP/1.1\r\nHost: api.example.com\r\n"+tt.headers+"Connection: close\r\n\r\n")
+			require.NoError(t, err)
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			if tt.allowed {
+				assert.Equal(t, http.StatusOK, resp.StatusCode)
+				assert.Equal(t, []string{"https://example.com"}, resp.Header.Values("Access-Control-Allow-Origin"))
+				return
+			}
+			assert.Empty(t, accessControlHeaders(resp.Header), "status %d", resp.StatusCode)
+			if resp.StatusCode == http.StatusOK {
+				assert.Contains(t, varyTokens(resp.Header), "origin")
+			}
+			t.Logf("net/http answered %d", resp.StatusCode)
+		})
 	}
 }
