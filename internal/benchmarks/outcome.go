@@ -45,8 +45,9 @@ type Outcome struct {
 // Corner cuts a correct response does not take, which the outcome table
 // shows next to the verdict because they explain a peer's lower cost.
 const (
-	// NoVary: an actual response whose CORS headers depend on Origin does
-	// not say Vary: Origin, so a shared cache may serve it to another origin.
+	// NoVary: an actual response that is not a blanket "ACAO: *" does not
+	// say Vary: Origin, so a shared cache may serve it to another origin
+	// (or the no-CORS answer to a cross-origin request).
 	NoVary = "no Vary"
 	// SharedSlice: two different requests got the same backing array for a
 	// header value, so a handler editing it in place edits every response.
@@ -245,8 +246,10 @@ func evaluate(cell *Cell) (o Outcome) {
 	switch {
 	case sharesSlice(w.Header(), w2.Header()):
 		o.Shortcut = SharedSlice
-	case !cell.Scenario.Expect.IsPreflight() && !cell.Scenario.Config.AllowsAnyOrigin() &&
-		!listed(w.Header()["Vary"], "Origin", true):
+	case !cell.Scenario.Expect.IsPreflight() && !o.Wildcard && !listed(w.Header()["Vary"], "Origin", true):
+		// Only "Access-Control-Allow-Origin: *" is right for every requester;
+		// any other answer (the origin, or no CORS headers) is right for
+		// some origins only, so a cache must key it on Origin.
 		o.Shortcut = NoVary
 	}
 	return o
