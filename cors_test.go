@@ -115,6 +115,8 @@ func TestPreflights(t *testing.T) {
 			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Allow-Headers": {"x-a,x-b"}}},
 		{"negative MaxAge sends zero", Options{AllowedOrigins: []string{"https://a.example"}, MaxAge: -time.Second}, preflight("https://a.example", "GET"),
 			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Max-Age": {"0"}}},
+		{"any negative MaxAge sends zero, -1 included", Options{AllowedOrigins: []string{"https://a.example"}, MaxAge: -1}, preflight("https://a.example", "GET"),
+			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Max-Age": {"0"}}},
 		{"private network grant answers a request for it", Options{AllowedOrigins: []string{"https://a.example"}, AllowPrivateNetwork: true}, req{method: http.MethodOptions, origin: []string{"https://a.example"}, acrm: "GET", header: http.Header{"Access-Control-Request-Private-Network": {"true"}}},
 			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Allow-Private-Network": {"true"}}},
 		{"private network grant is not sent unasked", Options{AllowedOrigins: []string{"https://a.example"}, AllowPrivateNetwork: true}, preflight("https://a.example", "GET"),

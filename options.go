@@ -25,7 +25,8 @@ type Options struct {
 	//   - a subdomain wildcard: "https://*.example.com" (one or more leading labels, never example.com itself);
 	//   - a port wildcard: "http://localhost:*" (any port, the default one included);
 	//   - both: "https://*.example.com:*";
-	//   - "*" alone: any origin (not with AllowCredentials).
+	//   - "*" alone: any origin (not with AllowCredentials) — any real one: "null" and malformed values
+	//     are refused even then.
 	// Entries are normalised (lower case, punycode, default port dropped); requests must match byte for byte.
 	AllowedOrigins []string `json:"allowed_origins"`
 
@@ -59,6 +60,9 @@ type Options struct {
 
 	// AllowPrivateNetwork answers Private Network Access preflights (a preflight carrying
 	// Access-Control-Request-Private-Network: true) with Access-Control-Allow-Private-Network: true.
+	// PNA is legacy: Chromium 142 and later no longer send these preflights and instead gate requests
+	// from public pages to private addresses behind a permission prompt (Local Network Access), which
+	// no response header can grant.
 	AllowPrivateNetwork bool `json:"allow_private_network"`
 
 	// PreflightStatus is the status of a successful preflight response, in 200–299. Default: 204.
@@ -306,10 +310,10 @@ func newConfig(o Options) (*config, error) {
 	switch {
 	case o.MaxAge > maxMaxAge:
 		fail("MaxAge", o.MaxAge.String(), "at most 24h: browsers cap it anyway (Chromium at 2h, Firefox at 24h); 2h is a good value")
-	case o.MaxAge%time.Second != 0:
-		fail("MaxAge", o.MaxAge.String(), "Access-Control-Max-Age counts whole seconds: round it to a whole number of seconds")
 	case o.MaxAge < 0:
-		c.maxAge = "0"
+		c.maxAge = "0" // any negative value, as -1 or -time.Second: browsers must not cache the preflight
+	case o.MaxAge%time.Second != 0:
+		fail("MaxAge", o.MaxAge.String(), "Access-Control-Max-Age counts whole seconds: round it to a whole number of seconds (or use any negative value to disable caching)")
 	case o.MaxAge > 0:
 		c.maxAge = strconv.FormatInt(int64(o.MaxAge/time.Second), 10)
 	}
