@@ -75,6 +75,9 @@ func main() {
 	if v, err := exec.Command("go", "env", "GOVERSION").Output(); err == nil {
 		env.Go = strings.TrimSpace(string(v))
 	}
+	if *from == "" {
+		env.Library = libraryRevision()
+	}
 	Write(os.Stdout, env, results, benchmarks.Matrix())
 }
 
@@ -137,4 +140,25 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return strings.Fields(string(b) + " unknown")[0]
+}
+
+// libraryRevision names the commit of the library the benchmarks were built
+// from (they build the working tree, through the replace directive), and
+// says whether its Go files had uncommitted changes.
+func libraryRevision() string {
+	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/crossorigin/cors").Output()
+	if err != nil {
+		return ""
+	}
+	dir := strings.TrimSpace(string(root))
+	rev, err := exec.Command("git", "-C", dir, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	s := "library at " + strings.TrimSpace(string(rev))
+	dirty, err := exec.Command("git", "-C", dir, "status", "--porcelain", "--", "*.go", ":!internal/benchmarks").Output()
+	if err == nil && len(bytes.TrimSpace(dirty)) > 0 {
+		s += " plus uncommitted changes"
+	}
+	return s
 }

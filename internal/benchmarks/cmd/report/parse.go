@@ -60,8 +60,8 @@ func (r *Result) Reduce(stat Statistic) Sample {
 
 // Env is what the report says about where the numbers come from.
 type Env struct {
-	GOOS, GOARCH, CPU, Go, Run, Load, Stat string
-	CPUs                                   int
+	GOOS, GOARCH, CPU, Go, Run, Load, Stat, Library string
+	CPUs                                            int
 }
 
 var (

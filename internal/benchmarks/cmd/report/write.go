@@ -127,8 +127,13 @@ func Verdict(ratio float64) string {
 // Write prints the whole Markdown report.
 func Write(w io.Writer, env Env, results map[string]*Result, cells []*benchmarks.Cell) {
 	libs := benchmarks.Libraries()
-	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s; %s; %s; 1-minute load average %s.\n\n",
+	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s; %s; %s; 1-minute load average %s.",
 		env.CPU, env.CPUs, env.GOOS, env.GOARCH, env.Go, env.Run, env.Load)
+	if env.Library != "" {
+		fmt.Fprintf(w, " Built from the %s.", env.Library)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "#### Per request: ns/op · B/op · allocs/op ("+env.Stat+" of the passes)")
 	fmt.Fprintln(w)
