@@ -4,6 +4,10 @@
 // that the middleware wraps, and assert what the page could and could not do
 // and what the API received.
 //
+// The harness that drives the browser is the importable package
+// github.com/crossorigin/cors/internal/browsertest/chromium, which the
+// examples module's browser tests use too.
+//
 // The suite needs Debian's chromium package (apt-get update && apt-get install
 // -y chromium). Set CORS_SKIP_BROWSER=1 to skip it on a machine without one.
 package browsertest

@@ -45,7 +45,7 @@ func TestPrivateNetworkAccess(t *testing.T) {
 				if p == name {
 					s = setting
 				}
-				_, err := chromedp.CallBrowser(env.browserCtx, browser.SetPermission, browser.SetPermissionParams{
+				_, err := chromedp.CallBrowser(env.browser.Context(), browser.SetPermission, browser.SetPermissionParams{
 					Permission: &browser.PermissionDescriptor{Name: p},
 					Setting:    s,
 					Origin:     page,

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/internal/browsertest/chromium"
 )
 
 // The origins the pages are loaded from. Those with a port chosen at run time
@@ -162,7 +163,7 @@ func runStep(t *testing.T, b *backend, i int, s step) {
 		assert.False(t, got.OK, "the page must not be able to read the response\n%s", ctx)
 		// A CORS failure is a network error: fetch rejects with a TypeError
 		// and the page learns nothing, not even the status.
-		assert.Contains(t, got.Error, "TypeError: Failed to fetch", ctx)
+		assert.Contains(t, got.Error, chromium.FailedToFetch, ctx)
 	}
 	for name, value := range w.readable {
 		assert.Equal(t, value, got.Headers[name], "response header %s as the page reads it\n%s", name, ctx)
