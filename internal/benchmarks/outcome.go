@@ -38,7 +38,7 @@ type Outcome struct {
 	Wildcard   bool   // ACAO was "*"
 	Detail     string // why Invalid or Panicked
 	// Shortcut names a corner cut that makes a library cheaper without
-	// changing the verdict (see Shortcuts); "" if none.
+	// changing the verdict (NoVary, SharedSlice); "" if none.
 	Shortcut string
 }
 
@@ -83,6 +83,19 @@ func (s *Scenario) Matches(o Outcome) bool {
 // Classify judges the response w (to s.Request) the way a browser would.
 func Classify(s *Scenario, w *Writer, handlerRan bool) Outcome {
 	o := Outcome{Status: w.Status(), HandlerRan: handlerRan}
+	invalid := func(format string, args ...any) Outcome {
+		o.Verdict, o.Detail = Invalid, fmt.Sprintf(format, args...)
+		return o
+	}
+	// CORS decides what the browser lets a page read, not what the server
+	// does: an actual request reaches the handler whatever its origin, and
+	// a preflight is the middleware's to answer.
+	switch preflight := s.Expect.IsPreflight(); {
+	case !preflight && !handlerRan:
+		return invalid("the handler never ran")
+	case preflight && handlerRan:
+		return invalid("preflight passed to the handler")
+	}
 	h := w.Header()
 	acao := h["Access-Control-Allow-Origin"]
 	if len(acao) == 0 {
@@ -90,10 +103,6 @@ func Classify(s *Scenario, w *Writer, handlerRan bool) Outcome {
 		return o
 	}
 	o.Wildcard = len(acao) == 1 && acao[0] == "*"
-	invalid := func(format string, args ...any) Outcome {
-		o.Verdict, o.Detail = Invalid, fmt.Sprintf(format, args...)
-		return o
-	}
 	origin := s.Request.Header.Get("Origin")
 	acac := h["Access-Control-Allow-Credentials"]
 	credentialed := len(acac) == 1 && acac[0] == "true"

@@ -183,10 +183,20 @@ func TestClassifyJudgesResponsesAsABrowserWould(t *testing.T) {
 			if tc.status != 0 {
 				w.WriteHeader(tc.status)
 			}
-			got := Classify(scenario(t, tc.scenario), w, true)
+			s := scenario(t, tc.scenario)
+			got := Classify(s, w, !s.Expect.IsPreflight())
 			assert.Equal(t, tc.want, got.Verdict, got.String())
 		})
 	}
+}
+
+func TestClassifyWantsActualRequestsServedAndPreflightsAnswered(t *testing.T) {
+	blocked := Classify(scenario(t, "one_origin_creds/actual_refused"), NewWriter(), false)
+	assert.Equal(t, Invalid, blocked.Verdict, "an actual request reaches the handler, refused or not")
+	passed := Classify(scenario(t, "one_origin_creds/preflight_refused"), NewWriter(), true)
+	assert.Equal(t, Invalid, passed.Verdict, "a preflight is the middleware's to answer")
+	served := Classify(scenario(t, "one_origin_creds/actual_refused"), NewWriter(), true)
+	assert.Equal(t, Refused, served.Verdict)
 }
 
 func TestMatchesAcceptsAWildcardOnlyWhereEveryOriginIsAllowedAndNoCORSIsExpected(t *testing.T) {
