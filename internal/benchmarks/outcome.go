@@ -92,9 +92,9 @@ func Classify(s *Scenario, w *Writer, handlerRan bool) Outcome {
 	// a preflight is the middleware's to answer.
 	switch preflight := s.Expect.IsPreflight(); {
 	case !preflight && !handlerRan:
-		return invalid("the handler never ran")
+		return invalid("handler never ran")
 	case preflight && handlerRan:
-		return invalid("preflight passed to the handler")
+		return invalid("passed to the handler")
 	}
 	h := w.Header()
 	acao := h["Access-Control-Allow-Origin"]
