@@ -342,26 +342,61 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// nginxBinary finds nginx, or fails with the command that installs it.
-func nginxBinary(t *testing.T) string {
-	t.Helper()
+// nginxCandidates are where Debian and source builds put nginx, for when it is not on PATH (as
+// /usr/sbin is not for non-root users).
+var nginxCandidates = []string{"/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"}
+
+// errNoNginx says how to get nginx; CI installs it the same way.
+var errNoNginx = errors.New("nginx is not installed; install it with `sudo apt-get install -y nginx` " +
+	"(or point CORS_NGINX at a binary; set CORS_SKIP_NGINX=1 to skip this test)")
+
+// locateNginx finds the nginx binary: $CORS_NGINX, then PATH, then nginxCandidates.
+func locateNginx() (string, error) {
 	if p := os.Getenv("CORS_NGINX"); p != "" {
-		return p
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("CORS_NGINX=%s: %w; %w", p, err, errNoNginx)
+		}
+		return p, nil
 	}
 	if p, err := exec.LookPath("nginx"); err == nil {
-		return p
+		return p, nil
 	}
-	for _, p := range []string{"/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"} {
+	for _, p := range nginxCandidates {
 		if _, err := os.Stat(p); err == nil {
-			return p
+			return p, nil
 		}
 	}
-	if os.Getenv("CORS_SKIP_NGINX") == "1" {
-		t.Skip("nginx is not installed and CORS_SKIP_NGINX=1: skipping the shared-cache test")
+	return "", errNoNginx
+}
+
+// nginxBinary finds nginx, or fails with the command that installs it (skips if CORS_SKIP_NGINX=1).
+func nginxBinary(t *testing.T) string {
+	t.Helper()
+	p, err := locateNginx()
+	if err != nil {
+		if os.Getenv("CORS_SKIP_NGINX") == "1" {
+			t.Skipf("CORS_SKIP_NGINX=1: skipping the shared-cache test: %v", err)
+		}
+		t.Fatal(err)
 	}
-	t.Fatal("nginx is not installed; install it with `sudo apt-get install -y nginx` " +
-		"(or point CORS_NGINX at a binary; set CORS_SKIP_NGINX=1 to skip this test)")
-	return ""
+	return p
+}
+
+func TestMissingNginxFailsWithTheInstallCommand(t *testing.T) {
+	saved := nginxCandidates
+	t.Cleanup(func() { nginxCandidates = saved })
+	nginxCandidates = []string{filepath.Join(t.TempDir(), "nginx")}
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("CORS_NGINX", "")
+
+	_, err := locateNginx()
+	require.ErrorIs(t, err, errNoNginx)
+	assert.Contains(t, err.Error(), "sudo apt-get install -y nginx")
+	assert.Contains(t, err.Error(), "CORS_SKIP_NGINX=1")
+
+	t.Setenv("CORS_NGINX", filepath.Join(t.TempDir(), "missing-nginx"))
+	_, err = locateNginx()
+	require.ErrorIs(t, err, errNoNginx, "a CORS_NGINX that does not exist is reported the same way")
 }
 
 var nginxConf = template.Must(template.New("nginx.conf").Parse(`# written by the cachetest package; everything lives in {{.Dir}}
