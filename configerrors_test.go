@@ -39,7 +39,7 @@ var configErrorCases = []struct {
 	{"fragment", origins("https://example.com#top"), "AllowedOrigins", "https://example.com#top", []string{"no fragment", "write https://example.com"}},
 	{"userinfo", origins("https://user@example.com"), "AllowedOrigins", "https://user@example.com", []string{"no user information", "write https://example.com"}},
 	{"userinfo with password", origins("https://user:pw@example.com:8443"), "AllowedOrigins", "https://user:pw@example.com:8443", []string{"no user information", "write https://example.com:8443"}},
-	{"userinfo lookalike", origins("https://example.com@evil.com"), "AllowedOrigins", "https://example.com@evil.com", []string{"no user information"}},
+	{"userinfo lookalike", origins("https://example.com@evil.com"), "AllowedOrigins", "https://example.com@evil.com", []string{"no user information", "the host here is evil.com"}},
 	{"no scheme", origins("example.com"), "AllowedOrigins", "example.com", []string{"scheme://host", "write https://example.com"}},
 	{"host and port without scheme", origins("localhost:3000"), "AllowedOrigins", "localhost:3000", []string{"scheme://host", "https://localhost:3000"}},
 	{"invalid scheme", origins("1http://example.com"), "AllowedOrigins", "1http://example.com", []string{"scheme", "not valid", "letter"}},

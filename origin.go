@@ -289,7 +289,10 @@ func parsePattern(entry string, credentials, insecureOK bool) (pattern, *ConfigE
 	scheme := strings.ToLower(entry[:i])
 	hostport := entry[i+3:]
 	if at := strings.IndexByte(hostport, '@'); at >= 0 && at < indexAny(hostport, "/?#") {
-		return bad("an origin has no user information: write " + scheme + "://" + cut(hostport[at+1:], "/?#"))
+		// Name the real host: in "https://example.com@evil.com" it is evil.com, which may not be what
+		// the author meant.
+		host := cut(hostport[at+1:], "/?#")
+		return bad("an origin has no user information, and everything before '@' is user information: the host here is " + host + "; if that is the site you mean, write " + scheme + "://" + host)
 	}
 	if j := indexAny(hostport, "/?#"); j < len(hostport) {
 		what := map[byte]string{'/': "path (not even a trailing slash)", '?': "query", '#': "fragment"}[hostport[j]]
