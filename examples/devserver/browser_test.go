@@ -1,25 +1,17 @@
 package main
 
 import (
-	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// The same switch and install hint as the library's browser conformance suite.
-const (
-	skipBrowserEnv      = "CORS_SKIP_BROWSER"
-	chromiumInstallHint = "apt-get update && apt-get install -y chromium"
+	"github.com/crossorigin/cors/internal/browsertest/chromium"
 )
 
 // startDemoOnLocalhost serves the demo like the command does, with both
@@ -46,15 +38,21 @@ var (
 	pageSummary = regexp.MustCompile(`<span id="summary">([^<]*)</span>`)
 )
 
+// waitForDone settles, with the page's DOM, once the page has run every call.
+const waitForDone = `new Promise((resolve) => {
+  const check = () => document.body.dataset.done === "true"
+    ? resolve(document.documentElement.outerHTML)
+    : setTimeout(check, 20);
+  check();
+})`
+
 // TestPageInHeadlessChromium loads the page in a real browser and reads the
 // outcome each card recorded: the browser, not this test, decides what is
 // blocked.
 func TestPageInHeadlessChromium(t *testing.T) {
-	if os.Getenv(skipBrowserEnv) == "1" {
-		t.Skipf("%s=1: skipping the browser check of the page (needs Chromium: %s)", skipBrowserEnv, chromiumInstallHint)
-	}
-	chromium, err := exec.LookPath("chromium")
-	require.NoError(t, err, "this test needs Chromium: %s (or set %s=1 to skip it)", chromiumInstallHint, skipBrowserEnv)
+	session := chromium.Launch(chromium.Config{})
+	t.Cleanup(session.Close)
+	b := session.Browser(t)
 
 	// The default cors.json, but for the page's port, which is not 3000 here.
 	frontendURL := startDemoOnLocalhost(t, `{
@@ -65,26 +63,11 @@ func TestPageInHeadlessChromium(t *testing.T) {
 		"allow_credentials": true,
 		"max_age": "10s"
 	}`)
-	res, err := http.Get(frontendURL + "/")
-	require.NoError(t, err, "the frontend answers on localhost")
-	require.NoError(t, res.Body.Close())
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(),
-		"--virtual-time-budget=5000", // virtual ms: the page's fetches finish well within it
-		"--dump-dom", frontendURL+"/")
-	var stderr limitedBuffer
-	cmd.Stderr = &stderr
-	dom, err := cmd.Output()
-	require.NoError(t, err, "chromium: %s", stderr.String())
-	require.Contains(t, string(dom), `data-done="true"`, "the page ran every call; DOM:\n%s", dom)
+	dom, err := chromium.Eval[string](b, frontendURL, waitForDone)
+	require.NoError(t, err, "the page runs every call")
 
 	var got []string
-	for _, m := range cardOutcome.FindAllStringSubmatch(string(dom), -1) {
+	for _, m := range cardOutcome.FindAllStringSubmatch(dom, -1) {
 		got = append(got, m[1])
 	}
 	tests := []struct {
@@ -102,21 +85,9 @@ func TestPageInHeadlessChromium(t *testing.T) {
 			assert.Equal(t, tt.want, got[i])
 		})
 	}
-	assert.True(t, strings.Contains(string(dom), `"cookie_received":true`), "the API saw the cookie it set and the page read its answer")
-	summary := pageSummary.FindStringSubmatch(string(dom))
+	assert.True(t, strings.Contains(dom, `"cookie_received":true`), "the API saw the cookie it set and the page read its answer")
+	summary := pageSummary.FindStringSubmatch(dom)
 	if assert.NotNil(t, summary, "the page has a summary") {
 		assert.Equal(t, "4 of 4 outcomes as the default config expects", summary[1])
 	}
 }
-
-// limitedBuffer keeps the first 64 KiB written to it: Chromium is chatty on stderr.
-type limitedBuffer struct{ b []byte }
-
-func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if room := 64<<10 - len(l.b); room > 0 {
-		l.b = append(l.b, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
-}
-
-func (l *limitedBuffer) String() string { return string(l.b) }
