@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,7 +27,7 @@ func TestFiberExampleInChromium(t *testing.T) {
 	}
 	url := serve(t, app)
 
-	corstest.RunBrowserSpec(t, corstest.BrowserAPI{Addr: url[len("http://"):], Log: rec}, corstest.RouterBrowserCases())
+	corstest.RunBrowserSpec(t, corstest.BrowserAPI{Addr: strings.TrimPrefix(url, "http://"), Log: rec}, corstest.RouterBrowserCases())
 }
 
 // received is what fasthttp received, in net/http's terms.
