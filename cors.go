@@ -141,7 +141,11 @@ func (cfg *config) originAllowed(s string) (reason string) {
 
 // checkOrigin decides on the Origin header lines of a request.
 func (cfg *config) checkOrigin(origin []string) (reason string) {
-	if len(origin) != 1 {
+	switch len(origin) {
+	case 0:
+		return reasonMalformedOrigin
+	case 1:
+	default:
 		// Two Origin lines are never sent by a browser; picking one would be a guess.
 		return reasonManyOrigins
 	}
@@ -167,7 +171,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 			allowed = true
 		}
 	}
-	// Fetch §3.2 note "CORS protocol and HTTP caches": the headers depend on Origin (allowed or not, present or
+	// Fetch, appendix "CORS protocol and HTTP caches": the headers depend on Origin (allowed or not, present or
 	// not), so every actual response varies on it, lest a shared cache serve one origin's answer to another.
 	vary := h[hVary]
 	addVary := !varyCovers(vary, hOrigin)
@@ -244,11 +248,15 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// escape writes control and non-ASCII bytes of s as Go escapes, so that whatever the log handler, a
-// hostile value cannot forge a log line or smuggle terminal controls.
-func escape(s string) string {
+// clip prepares a client-sent value for a log record: cut to maxLoggedValue bytes, and with control and
+// non-ASCII bytes written as Go escapes, so that whatever the log handler, a hostile value can neither
+// flood the log nor forge a line or smuggle terminal controls.
+func clip(s string) (_ string, truncated bool) {
+	if len(s) > maxLoggedValue {
+		s, truncated = s[:maxLoggedValue], true
+	}
 	q := strconv.QuoteToASCII(s)
-	return q[1 : len(q)-1]
+	return q[1 : len(q)-1], truncated
 }
 
 // maxLoggedValue bounds how much of an offending value a log record carries.
@@ -264,15 +272,14 @@ func (cfg *config) logRefusal(r *http.Request, reason, value string) {
 	if !cfg.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	truncated := len(value) > maxLoggedValue
-	if truncated {
-		value = value[:maxLoggedValue]
-	}
+	value, truncated := clip(value)
+	path, _ := clip(r.URL.Path)
+	method, _ := clip(r.Method)
 	cfg.logger.LogAttrs(ctx, slog.LevelDebug, "cors: request refused",
 		slog.String("reason", reason),
-		slog.String("value", escape(value)),
+		slog.String("value", value),
 		slog.Bool("truncated", truncated),
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("method", method),
+		slog.String("path", path),
 	)
 }

@@ -80,7 +80,7 @@ type Options struct {
 // ConfigError is one problem found in Options. New returns every problem at once, joined with
 // errors.Join; use errors.As to get the first, or the Unwrap() []error method of the joined error to list them.
 type ConfigError struct {
-	Field  string // the Options field, e.g. "AllowedOrigins"
+	Field  string // the Options field, e.g. "AllowedOrigins"; for LoadOptions, the JSON key, e.g. "max_age"
 	Value  string // the offending value, as given
 	Reason string // what is wrong and how to fix it
 }

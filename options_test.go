@@ -59,6 +59,8 @@ func TestNewRefusesUnsafeOrMeaninglessOptions(t *testing.T) {
 		{"wildcard over a public suffix with credentials", creds("https://*.com"), "AllowedOrigins", "https://*.com", []string{"public suffix", "https://*.example.com"}},
 		{"wildcard over a two-label public suffix", creds("https://*.co.uk"), "AllowedOrigins", "https://*.co.uk", []string{"public suffix"}},
 		{"wildcard over a private public suffix", creds("https://*.github.io"), "AllowedOrigins", "https://*.github.io", []string{"public suffix"}},
+		{"wildcard over a wildcard rule of the suffix list", creds("https://*.compute.amazonaws.com"), "AllowedOrigins", "https://*.compute.amazonaws.com", []string{"public suffix"}},
+		{"wildcard over an ICANN wildcard rule", creds("https://*.kawasaki.jp"), "AllowedOrigins", "https://*.kawasaki.jp", []string{"public suffix"}},
 		{"insecure origin with credentials", creds("http://app.example.com"), "AllowedOrigins", "http://app.example.com", []string{"https://app.example.com", "DangerouslyAllowInsecureOrigins"}},
 		{"insecure wildcard with credentials", creds("http://*.example.com"), "AllowedOrigins", "http://*.example.com", []string{"DangerouslyAllowInsecureOrigins"}},
 		{"invalid host", origins("https://exa mple.com"), "AllowedOrigins", "https://exa mple.com", []string{"not a valid host"}},

@@ -18,7 +18,7 @@ const (
 	maxSchemeLen = 64
 	maxHostLen   = 253
 	maxLabelLen  = 63
-	maxOriginLen = maxSchemeLen + len("://") + len("[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]") + maxHostLen + len(":65535")
+	maxOriginLen = maxSchemeLen + len("://") + maxHostLen + len(":65535") // 326; an IPv6 literal is at most 41
 )
 
 // parseOrigin parses the value of a request's Origin header. It accepts only what a browser sends: the
@@ -235,7 +235,7 @@ func isLoopback(host string) bool {
 		return true
 	}
 	if ip, ok := parseIPv6(host); ok {
-		return ip.IsLoopback()
+		return ip == netip.IPv6Loopback() // not ::ffff:127.0.0.1, which browsers do not treat as loopback
 	}
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.Is4() && ip.IsLoopback()
@@ -354,7 +354,7 @@ func parsePattern(entry string, credentials, insecureOK bool) (pattern, *ConfigE
 			return bad("a subdomain wildcard needs a domain name, not an IP address: write the address itself")
 		}
 		if credentials && isPublicSuffix(canonHost) {
-			return bad(canonHost + " is a public suffix, so *." + canonHost + " would trust sites that anyone can register, with credentials: name your own domain, as in https://*.example." + canonHost)
+			return bad(canonHost + " is a public suffix (or everything under it is), so *." + canonHost + " would trust sites that anyone can register, with credentials: name your own domain, as in https://*.example." + canonHost)
 		}
 		p.match.Host = "." + canonHost
 	}
@@ -445,16 +445,23 @@ func isIPv4(host string) bool {
 	return err == nil && ip.Is4()
 }
 
-// isPublicSuffix reports whether domain is a suffix under which anyone may register names (the Public
-// Suffix List, ICANN and private sections, e.g. "com", "co.uk", "github.io"), or a single label not on
-// the list, which the list's default rule treats the same way. "localhost" is the exception: it only
+// isPublicSuffix reports whether domain is, or has as children, suffixes under which anyone may register
+// names (the Public Suffix List, ICANN and private sections, e.g. "com", "co.uk", "github.io",
+// "*.compute.amazonaws.com"), or is a single label not on the list, which the list's default rule treats
+// the same way. "localhost" is the exception: it only
 // ever names this machine.
 func isPublicSuffix(domain string) bool {
 	if domain == "localhost" {
 		return false
 	}
-	suffix, _ := publicsuffix.PublicSuffix(domain)
-	return suffix == domain
+	if suffix, _ := publicsuffix.PublicSuffix(domain); suffix == domain {
+		return true
+	}
+	// A wildcard rule of the list ("*.kawasaki.jp", "*.compute.amazonaws.com") makes every child of
+	// domain a public suffix, so *.domain would trust names anyone can register just the same.
+	child := "cors-check." + domain
+	suffix, _ := publicsuffix.PublicSuffix(child)
+	return suffix == child
 }
 
 func indexAny(s, chars string) int {

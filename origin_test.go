@@ -170,6 +170,7 @@ func TestIsLoopback(t *testing.T) {
 	for host, want := range map[string]bool{
 		"localhost": true, "app.localhost": true, "127.0.0.1": true, "127.255.0.9": true, "[::1]": true,
 		"localhost.example.com": false, "128.0.0.1": false, "[::2]": false, "example.com": false, "notlocalhost": false,
+		"[::ffff:7f00:1]": false, // IPv4-mapped 127.0.0.1: browsers do not count it as loopback
 	} {
 		assert.Equal(t, want, isLoopback(host), host)
 	}

@@ -21,8 +21,10 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 	}
 	method := acrm[0]
 	// Methods compare case-sensitively (Fetch §4.8 step 8): browsers upper-case only the six methods
-	// they normalise, so "patch" stays "patch" and must not match a configured "PATCH".
-	if _, ok := cfg.methods[method]; !ok && !cfg.anyMethod {
+	// they normalise, so "patch" stays "patch" and must not match a configured "PATCH". The same step
+	// passes the CORS-safelisted methods GET, HEAD and POST whatever Access-Control-Allow-Methods says,
+	// so they are always allowed here: refusing them would only break a GET that carries a custom header.
+	if _, ok := cfg.methods[method]; !ok && !cfg.anyMethod && !isSafelistedMethod(method) {
 		cfg.refuse(rw, r, reasonMethod, method)
 		return
 	}
@@ -57,12 +59,12 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 	size := len(vary) + 1 + 1 + 1 // Vary, Allow-Origin, Allow-Methods
 	size += boolInt(cfg.credentials) + boolInt(cfg.maxAge != "") + boolInt(pna)
 	// Access-Control-Allow-Headers answers only a preflight that lists headers. With credentials, "*"
-	// is read literally by browsers (Fetch §3.2.3), so the requested names themselves are sent back:
-	// they have just been checked to be tokens, so reflecting them cannot inject anything.
+	// is read literally by browsers (Fetch §3.2.3), so the requested names themselves are sent back,
+	// one per line: each has just been checked to be a token, so sending it cannot inject anything.
 	reflectHeaders := n > 0 && cfg.anyHeader && cfg.credentials
 	switch {
 	case reflectHeaders:
-		size += len(acrh)
+		size += n
 	case n > 0:
 		size++
 	}
@@ -79,7 +81,7 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 	}
 	switch {
 	case reflectHeaders:
-		w.setAll(hACAH, acrh)
+		w.setAll(hACAH, names[:n])
 	case n > 0:
 		w.set(hACAH, cfg.acah)
 	}
@@ -97,6 +99,11 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 func (cfg *config) refuse(rw http.ResponseWriter, r *http.Request, reason, value string) {
 	cfg.logRefusal(r, reason, value)
 	rw.WriteHeader(http.StatusForbidden)
+}
+
+// isSafelistedMethod reports whether m is a CORS-safelisted method (Fetch §2.2.1).
+func isSafelistedMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodPost
 }
 
 func firstOrEmpty(vs []string) string {
