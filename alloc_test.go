@@ -39,6 +39,15 @@ func costCases() []struct {
 		manyLines[i] = "a"
 	}
 	hostileOrigin := get(strings.Repeat("a", 1<<20)).build()
+	// The dearest preflight within the bounds: 63 allowed names, all in upper case so that each is
+	// folded before lookup, then one refused.
+	var many, asked []string
+	for i := range 63 {
+		many = append(many, "x-h"+itoa(100+i))
+		asked = append(asked, "X-H"+itoa(100+i))
+	}
+	worst := preflight("http://localhost:3000", "PUT").build()
+	worst.Header.Set("Access-Control-Request-Headers", strings.Join(append(asked, "X-NOPE"), ","))
 	return []struct {
 		name string
 		opts Options
@@ -46,6 +55,7 @@ func costCases() []struct {
 		max  float64
 	}{
 		{"refused preflight", app, preflight("https://evil.example", "PUT").build(), 0},
+		{"dearest preflight within the bounds", Options{AllowedOrigins: []string{"http://localhost:3000"}, AllowedMethods: []string{"PUT"}, AllowedHeaders: many}, worst, 0},
 		{"hostile preflight, header list of 1 KiB", app, hostile(strings.Repeat("a,", 1<<9)), 0},
 		{"hostile preflight, header list of 64 KiB", app, hostile(strings.Repeat("a,", 1<<15)), 0},
 		{"hostile preflight, header list of 1 MiB", app, hostile(strings.Repeat("a,", 1<<19)), 0},
@@ -53,6 +63,8 @@ func costCases() []struct {
 		{"preflight with a disallowed header", app, preflight("http://localhost:3000", "PUT", "x-nope").build(), 0},
 		{"request whose Vary already covers Origin", app, req{header: http.Header{"Vary": {"Origin"}}}.build(), 0},
 		{"request without Origin", app, req{}.build(), 1},
+		// Merging into the earlier Vary line costs one string: see headerWriter.appendVary.
+		{"request after an outer layer set Vary", app, req{origin: []string{"http://localhost:3000"}, header: http.Header{"Vary": {"Accept-Encoding"}}}.build(), 2},
 		{"allowed actual request", app, get("http://localhost:3000").build(), 1},
 		{"allowed actual request through a wildcard", app, get("https://a.example.org").build(), 1},
 		{"refused actual request", app, get("https://evil.example").build(), 1},

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/crossorigin/cors/internal/headerlist"
@@ -175,10 +176,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	// not), so every actual response varies on it, lest a shared cache serve one origin's answer to another.
 	vary := h[hVary]
 	addVary := !varyCovers(vary, hOrigin)
-	n := len(vary) + 1
-	if !addVary {
-		n = 0
-	}
+	n := boolInt(addVary)
 	if allowed {
 		n += 1 + boolInt(cfg.credentials) + boolInt(cfg.aceh != "")
 	}
@@ -187,7 +185,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	}
 	w := headerWriter{h: h, vals: make([]string, n)}
 	if addVary {
-		w.appendTo(hVary, vary, hOrigin)
+		w.appendVary(vary, hOrigin)
 	}
 	if allowed {
 		w.set(hACAO, cfg.allowOriginValue(origin[0]))
@@ -223,12 +221,15 @@ func (w *headerWriter) setAll(key string, vs []string) {
 	w.vals = w.vals[n:]
 }
 
-// appendTo sets key to old followed by v: Vary is appended to, never overwritten (RFC 9110 §12.5.5).
-func (w *headerWriter) appendTo(key string, old []string, v string) {
-	n := copy(w.vals, old)
-	w.vals[n] = v
-	w.h[key] = w.vals[: n+1 : n+1]
-	w.vals = w.vals[n+1:]
+// appendVary adds v to the Vary field whose lines are old: appended, never overwritten (RFC 9110
+// §12.5.5). An existing field is rewritten as one line ending in v, with the same members: caches such
+// as nginx up to 1.22 read only the last Vary line, and would otherwise lose either the earlier members
+// or v. That costs one string, only when an earlier layer has set Vary.
+func (w *headerWriter) appendVary(old []string, v string) {
+	if len(old) > 0 {
+		v = strings.Join(old, ", ") + ", " + v
+	}
+	w.set(hVary, v)
 }
 
 // varyCovers reports whether the Vary values already name header (or "*").

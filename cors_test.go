@@ -205,12 +205,13 @@ func TestVaryIsAppendedNeverOverwritten(t *testing.T) {
 		existing []string
 		want     []string
 	}{
-		{"actual request keeps an earlier Vary", get("http://localhost:3000"), []string{"Accept-Encoding"}, []string{"Accept-Encoding", "Origin"}},
-		{"refused request keeps an earlier Vary", get("https://evil.example"), []string{"Accept-Encoding"}, []string{"Accept-Encoding", "Origin"}},
+		{"actual request keeps an earlier Vary, on one line", get("http://localhost:3000"), []string{"Accept-Encoding"}, []string{"Accept-Encoding, Origin"}},
+		{"refused request keeps an earlier Vary", get("https://evil.example"), []string{"Accept-Encoding"}, []string{"Accept-Encoding, Origin"}},
+		{"several earlier Vary lines become one", req{}, []string{"Accept-Encoding", "Accept-Language"}, []string{"Accept-Encoding, Accept-Language, Origin"}},
 		{"Origin is not repeated when already varied on", req{}, []string{"Accept-Encoding, origin"}, []string{"Accept-Encoding, origin"}},
 		{"nothing is added under Vary: *", req{}, []string{"*"}, []string{"*"}},
 		{"preflight keeps an earlier Vary", preflight("http://localhost:3000", "PUT"), []string{"Accept-Encoding"},
-			[]string{"Accept-Encoding", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}},
+			[]string{"Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -56,7 +56,7 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 
 	h := rw.Header()
 	vary := h[hVary]
-	size := len(vary) + 1 + 1 + 1 // Vary, Allow-Origin, Allow-Methods
+	size := 3 // Vary, Allow-Origin, Allow-Methods
 	size += boolInt(cfg.credentials) + boolInt(cfg.maxAge != "") + boolInt(pna)
 	// Access-Control-Allow-Headers answers only a preflight that lists headers. With credentials, "*"
 	// is read literally by browsers (Fetch §3.2.3), so the requested names themselves are sent back,
@@ -91,7 +91,7 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 	if pna {
 		w.set(hACAPN, "true")
 	}
-	w.appendTo(hVary, vary, cfg.preflightVary)
+	w.appendVary(vary, cfg.preflightVary)
 	rw.WriteHeader(cfg.status)
 }
 

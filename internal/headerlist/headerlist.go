@@ -113,31 +113,47 @@ func trimOWS(s string) string {
 }
 
 // Set is a set of header names compared case-insensitively (RFC 9110 §5.1). Build it with [NewSet].
-type Set map[string]struct{}
+type Set struct {
+	names  map[string]struct{}
+	maxLen int // the longest name: a longer one cannot be in the set
+}
 
 // NewSet returns a Set holding names, which must be lower case.
 func NewSet(names []string) Set {
-	s := make(Set, len(names))
+	s := Set{names: make(map[string]struct{}, len(names))}
 	for _, n := range names {
-		s[n] = struct{}{}
+		s.names[n] = struct{}{}
+		s.maxLen = max(s.maxLen, len(n))
 	}
 	return s
 }
 
+// foldBuf is the size of the stack buffer Contains lower-cases into: longer names than this, which no
+// real header has, are compared one by one instead.
+const foldBuf = 128
+
 // Contains reports whether the set holds name, in any case, without allocating.
 func (s Set) Contains(name string) bool {
-	if isLower(name) {
-		_, ok := s[name]
-		return ok
-	}
-	if len(name) > MaxBytes {
+	if len(name) > s.maxLen {
 		return false
 	}
-	var buf [MaxBytes]byte
+	if isLower(name) {
+		_, ok := s.names[name]
+		return ok
+	}
+	if len(name) > foldBuf {
+		for n := range s.names {
+			if EqualFold(n, name) {
+				return true
+			}
+		}
+		return false
+	}
+	var buf [foldBuf]byte
 	for i := 0; i < len(name); i++ {
 		buf[i] = lower(name[i])
 	}
-	_, ok := s[string(buf[:len(name)])]
+	_, ok := s.names[string(buf[:len(name)])]
 	return ok
 }
 

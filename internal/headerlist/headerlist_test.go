@@ -69,11 +69,18 @@ func TestSetIsCaseInsensitive(t *testing.T) {
 	s := NewSet([]string{"content-type", "x-request-id"})
 	for name, want := range map[string]bool{
 		"content-type": true, "Content-Type": true, "CONTENT-TYPE": true, "x-request-id": true,
-		"x-request": false, "content-typ": false, "": false, strings.Repeat("A", MaxBytes+1): false,
+		"x-request": false, "content-typ": false, "": false, strings.Repeat("A", MaxBytes+1): false, "Content-Typ": false,
 	} {
 		assert.Equal(t, want, s.Contains(name), name)
 	}
 	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Contains("Content-Type") }))
+
+	long := strings.Repeat("x", 200)
+	withLong := NewSet([]string{long, "a"})
+	assert.True(t, withLong.Contains(strings.ToUpper(long)), "names longer than the fold buffer are compared one by one")
+	assert.True(t, withLong.Contains("A"))
+	assert.False(t, withLong.Contains(strings.ToUpper(long)+"X"))
+	assert.False(t, withLong.Contains(strings.Repeat("Y", 200)))
 }
 
 func TestIsToken(t *testing.T) {
