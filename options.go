@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -370,10 +371,15 @@ type optionsJSON struct {
 	DangerouslyAllowInsecureOrigins bool     `json:"dangerously_allow_insecure_origins"`
 }
 
-var jsonKeys = []string{
-	"allowed_origins", "allowed_methods", "allowed_headers", "exposed_headers", "allow_credentials",
-	"max_age", "allow_private_network", "preflight_status", "dangerously_allow_insecure_origins",
-}
+// jsonKeys are optionsJSON's keys, read from its tags so that the two cannot drift apart.
+var jsonKeys = func() []string {
+	t := reflect.TypeFor[optionsJSON]()
+	keys := make([]string, t.NumField())
+	for i := range keys {
+		keys[i] = t.Field(i).Tag.Get("json")
+	}
+	return keys
+}()
 
 // maxAge decodes a duration string ("2h", "90s") or a whole number of seconds.
 type maxAge time.Duration
