@@ -36,7 +36,7 @@ unit:
 
 # Every fuzz target, briefly, from its committed seed corpus. For a long run: make fuzz-long FUZZTIME=10m
 fuzz:
-	@for t in FuzzParseOrigin FuzzParsePattern FuzzOriginMatchesReference FuzzLoadOptions; do \
+	@for t in FuzzParseOrigin FuzzParsePattern FuzzPreflightMethod FuzzOriginMatchesReference FuzzLoadOptions; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 . || exit 1; done
 	@echo "== FuzzSplit"; go test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/headerlist
 
