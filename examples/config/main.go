@@ -204,7 +204,10 @@ func list(v string) []string {
 func newHandler(c *cors.Cors) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept-Encoding")
+		// Keep the "Vary: Origin" the middleware set, on the same line: caches such as nginx up to 1.22
+		// read only the last Vary line. (Set alone would drop Origin; Add would start a second line.)
+		h := w.Header()
+		h.Set("Vary", strings.Join(append(h.Values("Vary"), "Accept-Encoding"), ", "))
 		writeJSON(w, map[string]any{"id": r.PathValue("id")})
 	})
 	mux.HandleFunc("PUT /items/{id}", func(w http.ResponseWriter, r *http.Request) {

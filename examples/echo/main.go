@@ -56,8 +56,10 @@ func newHandler(origins []string) (*echo.Echo, error) {
 }
 
 func getItem(ctx echo.Context) error {
-	// Add, never Set: the middleware has already appended "Vary: Origin".
-	ctx.Response().Header().Add("Vary", "Accept-Encoding")
+	// Keep the "Vary: Origin" the middleware set, on the same line: caches such as nginx up to 1.22
+	// read only the last Vary line. (Set alone would drop Origin; Add would start a second line.)
+	h := ctx.Response().Header()
+	h.Set("Vary", strings.Join(append(h.Values("Vary"), "Accept-Encoding"), ", "))
 	return ctx.JSON(http.StatusOK, map[string]any{"id": ctx.Param("id")})
 }
 

@@ -67,8 +67,10 @@ func newHandler(origins []string) (*gin.Engine, error) {
 }
 
 func getItem(ctx *gin.Context) {
-	// Add, never ctx.Header("Vary", …): that one Sets, and would drop the "Vary: Origin" CORS appended.
-	ctx.Writer.Header().Add("Vary", "Accept-Encoding")
+	// Keep the "Vary: Origin" the middleware set, on the same line: caches such as nginx up to 1.22
+	// read only the last Vary line. (Set alone would drop Origin; Add would start a second line.)
+	h := ctx.Writer.Header()
+	h.Set("Vary", strings.Join(append(h.Values("Vary"), "Accept-Encoding"), ", "))
 	ctx.JSON(http.StatusOK, gin.H{"id": ctx.Param("id")})
 }
 

@@ -54,8 +54,10 @@ func newHandler(origins []string) (http.Handler, error) {
 }
 
 func getItem(w http.ResponseWriter, r *http.Request) {
-	// Add, never Set: the middleware has already appended "Vary: Origin".
-	w.Header().Add("Vary", "Accept-Encoding")
+	// Keep the "Vary: Origin" the middleware set, on the same line: caches such as nginx up to 1.22
+	// read only the last Vary line. (Set alone would drop Origin; Add would start a second line.)
+	h := w.Header()
+	h.Set("Vary", strings.Join(append(h.Values("Vary"), "Accept-Encoding"), ", "))
 	writeJSON(w, map[string]any{"id": r.PathValue("id")})
 }
 
