@@ -130,6 +130,11 @@ func (cfg *config) originAllowed(s string) (reason string) {
 	if len(s) <= maxOriginLen && cfg.origins.HasExact(s) {
 		return ""
 	}
+	if !cfg.anyOrigin && cfg.originFunc == nil && !cfg.origins.HasPatterns() {
+		// Only exact origins: nothing else can match, so there is nothing to parse. (logRefusal tells
+		// a malformed origin from a refused one when it matters.)
+		return reasonOriginRefused
+	}
 	o, ok := parseOrigin(s)
 	switch {
 	case !ok:
@@ -272,6 +277,9 @@ func (cfg *config) logRefusal(r *http.Request, reason, value string) {
 	ctx := r.Context()
 	if !cfg.logger.Enabled(ctx, slog.LevelDebug) {
 		return
+	}
+	if _, ok := parseOrigin(value); reason == reasonOriginRefused && !ok {
+		reason = reasonMalformedOrigin
 	}
 	value, truncated := clip(value)
 	path, _ := clip(r.URL.Path)

@@ -27,47 +27,80 @@ const (
 // literals and no default port. Anything else — "null", upper case, a default port, a path, userinfo,
 // whitespace, an over-long host — is not an origin any browser would send, and is refused by its caller.
 func parseOrigin(s string) (match.Origin, bool) {
+	var o match.Origin
 	if len(s) > maxOriginLen {
-		return match.Origin{}, false
+		return o, false
 	}
-	i := strings.Index(s, "://")
-	if i < 0 || !isScheme(s[:i], false) {
-		return match.Origin{}, false
+	// One pass, left to right: this runs on every request that is not an exact-origin hit.
+	i := 0
+	for i < len(s) && s[i] != ':' {
+		if c := s[i]; !('a' <= c && c <= 'z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return o, false
+		}
+		i++
 	}
-	o := match.Origin{Scheme: s[:i]}
-	rest := s[i+3:]
-	var hasPort bool
-	if strings.HasPrefix(rest, "[") {
-		end := strings.IndexByte(rest, ']')
+	if i == 0 || i > maxSchemeLen || !strings.HasPrefix(s[i:], "://") {
+		return o, false
+	}
+	o.Scheme = s[:i]
+	h := i + 3
+	j := h
+	if j < len(s) && s[j] == '[' {
+		end := strings.IndexByte(s[j:], ']')
 		if end < 0 {
-			return match.Origin{}, false
+			return o, false
 		}
-		o.Host, rest = rest[:end+1], rest[end+1:]
-		if ip, ok := parseIPv6(o.Host); !ok || serialiseIPv6(ip) != o.Host {
-			return match.Origin{}, false
-		}
-		if rest != "" {
-			if rest[0] != ':' {
-				return match.Origin{}, false
-			}
-			o.Port, hasPort = rest[1:], true
+		j += end + 1
+		if ip, ok := parseIPv6(s[h:j]); !ok || serialiseIPv6(ip) != s[h:j] {
+			return o, false
 		}
 	} else {
-		o.Host = rest
-		if j := strings.LastIndexByte(rest, ':'); j >= 0 {
-			o.Host, o.Port, hasPort = rest[:j], rest[j+1:], true
+		label, lastLabel := 0, h
+		for ; j < len(s) && s[j] != ':'; j++ {
+			switch c := s[j]; {
+			case hostByte[c]:
+				if label++; label > maxLabelLen {
+					return o, false
+				}
+			case c == '.' && label > 0:
+				label, lastLabel = 0, j+1
+			default:
+				return o, false
+			}
 		}
-		if !isCanonicalHost(o.Host) {
-			return match.Origin{}, false
+		if label == 0 || j-h > maxHostLen {
+			return o, false
+		}
+		// The URL standard reads a host whose last label is a number as an IPv4 address, serialised as
+		// a dotted quad; so such a host must be exactly that. Only a label starting with a digit can be.
+		if c := s[lastLabel]; '0' <= c && c <= '9' && endsInNumber(s[h:j]) {
+			ip, err := netip.ParseAddr(s[h:j])
+			if err != nil || !ip.Is4() || ip.String() != s[h:j] {
+				return o, false
+			}
 		}
 	}
-	if hasPort {
-		n, ok := parsePort(o.Port)
-		if !ok || o.Port[0] == '0' || n == defaultPort(o.Scheme) {
-			return match.Origin{}, false
-		}
+	o.Host = s[h:j]
+	if j == len(s) {
+		return o, true
 	}
-	return o, true
+	if s[j] != ':' {
+		return o, false
+	}
+	// A canonical port: 1–5 digits, no leading zero, at most 65535, not the scheme's default.
+	o.Port = s[j+1:]
+	if o.Port == "" || len(o.Port) > 5 || o.Port[0] == '0' {
+		return o, false
+	}
+	n := 0
+	for k := 0; k < len(o.Port); k++ {
+		c := o.Port[k]
+		if c < '0' || c > '9' {
+			return o, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return o, n <= 65535 && n != defaultPort(o.Scheme)
 }
 
 // isScheme reports whether s is a URL scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986
@@ -100,18 +133,14 @@ func isCanonicalHost(s string) bool {
 	label := 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == '.':
-			if label == 0 {
+		case hostByte[c]:
+			label++
+			if label > maxLabelLen {
 				return false
 			}
+		case c == '.' && label > 0:
 			label = 0
-			continue
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
 		default:
-			return false
-		}
-		label++
-		if label > maxLabelLen {
 			return false
 		}
 	}
@@ -126,6 +155,18 @@ func isCanonicalHost(s string) bool {
 	}
 	return true
 }
+
+// hostByte marks the bytes a label of a canonical host may hold: lower-case letters, digits, '-' and '_'.
+var hostByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['-'], t['_'] = true, true
+	return t
+}()
 
 // endsInNumber is the URL standard's "ends in a number checker" (URL §3.5): the last label (ignoring one
 // trailing dot) is decimal digits, or "0x" followed by hex digits.
@@ -427,15 +468,20 @@ func canonicalHost(host string) (string, string) {
 // that neither start nor end with '-' nor have "--" in their third and fourth places (as "xn--" has). UTS #46
 // maps such a host to itself, so it needs no IDNA processing, which is by far the costliest step of New.
 func plainLDH(s string) bool {
-	for _, label := range strings.Split(s, ".") {
+	for s != "" {
+		label, rest, dot := strings.Cut(s, ".")
 		if label == "" || label[0] == '-' || label[len(label)-1] == '-' || len(label) >= 4 && label[2:4] == "--" {
 			return false
 		}
 		for i := 0; i < len(label); i++ {
-			if c := label[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			if !hostByte[label[i]] {
 				return false
 			}
 		}
+		if dot && rest == "" {
+			return false // a trailing dot
+		}
+		s = rest
 	}
 	return true
 }

@@ -166,6 +166,16 @@ func TestWildcardsMatchWholeLabelsAndPorts(t *testing.T) {
 	}
 }
 
+func TestPlainLDH(t *testing.T) {
+	for host, want := range map[string]bool{
+		"example.com": true, "my_app.example.com": true, "a": true,
+		"example.com.": false, ".example.com": false, "a..b": false, "-a.com": false, "a-.com": false,
+		"xn--bcher-kva.example": false, "ab--c.com": false, "b\u00fccher.example": false, "Example.com": false,
+	} {
+		assert.Equal(t, want, plainLDH(host), host)
+	}
+}
+
 func TestIsLoopback(t *testing.T) {
 	for host, want := range map[string]bool{
 		"localhost": true, "app.localhost": true, "127.0.0.1": true, "127.255.0.9": true, "[::1]": true,

@@ -54,20 +54,24 @@ func Split(lines []string, dst *[MaxElements]string) (n int, ok bool) {
 	if len(lines) > MaxElements {
 		return 0, false
 	}
+	// First the bounds, with a vectorised count of the separators, so that a list past them is refused
+	// before a single element is tokenised.
 	total, elems := 0, 0
 	for _, line := range lines {
 		total += len(line)
 		if total > MaxBytes {
 			return 0, false
 		}
+		elems += strings.Count(line, ",") + 1
+		if elems > MaxElements {
+			return 0, false
+		}
+	}
+	for _, line := range lines {
 		for start := 0; ; {
 			end := start
 			for end < len(line) && line[end] != ',' {
 				end++
-			}
-			elems++
-			if elems > MaxElements {
-				return 0, false
 			}
 			if elem := trimOWS(line[start:end]); elem != "" {
 				if !IsToken(elem) {

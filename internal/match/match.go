@@ -61,6 +61,9 @@ func (s *Set) HasExact(serialised string) bool {
 	return ok
 }
 
+// HasPatterns reports whether the set holds any pattern.
+func (s *Set) HasPatterns() bool { return len(s.patterns) > 0 }
+
 // MatchPattern reports whether some pattern matches o.
 func (s *Set) MatchPattern(o Origin) bool {
 	for i := range s.patterns {

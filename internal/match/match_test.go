@@ -14,6 +14,8 @@ func TestSet(t *testing.T) {
 			{Scheme: "http", Host: "127.0.0.1", AnyPort: true},
 		},
 	)
+	assert.True(t, s.HasPatterns())
+	assert.False(t, NewSet([]string{"https://a.example"}, nil).HasPatterns())
 	assert.True(t, s.HasExact("https://a.example"))
 	assert.False(t, s.HasExact("https://A.example"), "exact origins compare byte for byte")
 
