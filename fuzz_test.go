@@ -76,10 +76,3 @@ func FuzzPreflightMethod(f *testing.F) {
 		}
 	})
 }
-
-func atoiOr(s string, def int) int {
-	if n, ok := parsePort(s); ok {
-		return n
-	}
-	return def
-}
