@@ -278,8 +278,10 @@ func (cfg *config) logRefusal(r *http.Request, reason, value string) {
 	if !cfg.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	if _, ok := parseOrigin(value); reason == reasonOriginRefused && !ok {
-		reason = reasonMalformedOrigin
+	if reason == reasonOriginRefused {
+		if _, ok := parseOrigin(value); !ok {
+			reason = reasonMalformedOrigin // told apart only here: see originAllowed
+		}
 	}
 	value, truncated := clip(value)
 	path, _ := clip(r.URL.Path)
