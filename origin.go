@@ -55,29 +55,13 @@ func parseOrigin(s string) (match.Origin, bool) {
 			return o, false
 		}
 	} else {
-		label, lastLabel := 0, h
-		for ; j < len(s) && s[j] != ':'; j++ {
-			switch c := s[j]; {
-			case hostByte[c]:
-				if label++; label > maxLabelLen {
-					return o, false
-				}
-			case c == '.' && label > 0:
-				label, lastLabel = 0, j+1
-			default:
-				return o, false
-			}
+		if k := strings.IndexByte(s[h:], ':'); k >= 0 {
+			j = h + k
+		} else {
+			j = len(s)
 		}
-		if label == 0 || j-h > maxHostLen {
+		if !isCanonicalHost(s[h:j]) {
 			return o, false
-		}
-		// The URL standard reads a host whose last label is a number as an IPv4 address, serialised as
-		// a dotted quad; so such a host must be exactly that. Only a label starting with a digit can be.
-		if c := s[lastLabel]; '0' <= c && c <= '9' && endsInNumber(s[h:j]) {
-			ip, err := netip.ParseAddr(s[h:j])
-			if err != nil || !ip.Is4() || ip.String() != s[h:j] {
-				return o, false
-			}
 		}
 	}
 	o.Host = s[h:j]
@@ -103,9 +87,9 @@ func parseOrigin(s string) (match.Origin, bool) {
 	return o, n <= 65535 && n != defaultPort(o.Scheme)
 }
 
-// isScheme reports whether s is a URL scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986
-// §3.1). Browsers serialise schemes in lower case, so upper case is accepted only when anyCase is set.
-func isScheme(s string, anyCase bool) bool {
+// isScheme reports whether s, a configured scheme in any case, is a URL scheme:
+// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 §3.1).
+func isScheme(s string) bool {
 	if s == "" || len(s) > maxSchemeLen {
 		return false
 	}
@@ -113,7 +97,7 @@ func isScheme(s string, anyCase bool) bool {
 		c := s[i]
 		switch {
 		case 'a' <= c && c <= 'z':
-		case anyCase && 'A' <= c && c <= 'Z':
+		case 'A' <= c && c <= 'Z':
 		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
 		default:
 			return false
@@ -130,7 +114,7 @@ func isCanonicalHost(s string) bool {
 	if s == "" || len(s) > maxHostLen {
 		return false
 	}
-	label := 0
+	label, lastLabel := 0, 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case hostByte[c]:
@@ -139,7 +123,7 @@ func isCanonicalHost(s string) bool {
 				return false
 			}
 		case c == '.' && label > 0:
-			label = 0
+			label, lastLabel = 0, i+1
 		default:
 			return false
 		}
@@ -148,8 +132,8 @@ func isCanonicalHost(s string) bool {
 		return false
 	}
 	// The URL standard reads a host whose last label is a number as an IPv4 address, which it serialises
-	// as a dotted quad; so such a host must be exactly that.
-	if endsInNumber(s) {
+	// as a dotted quad; so such a host must be exactly that. Only a label starting with a digit can be.
+	if c := s[lastLabel]; '0' <= c && c <= '9' && endsInNumber(s) {
 		ip, err := netip.ParseAddr(s)
 		return err == nil && ip.Is4() && ip.String() == s
 	}
@@ -324,7 +308,7 @@ func parsePattern(entry string, credentials, insecureOK bool) (pattern, *ConfigE
 	if i < 0 {
 		return bad("an origin is scheme://host[:port]: write https://" + entry + " (or the scheme the page really uses)")
 	}
-	if !isScheme(entry[:i], true) {
+	if !isScheme(entry[:i]) {
 		return bad("the scheme " + strconv.Quote(entry[:i]) + " is not valid: a scheme is a letter followed by letters, digits, '+', '-' or '.'")
 	}
 	scheme := strings.ToLower(entry[:i])
