@@ -126,23 +126,30 @@ const (
 // originAllowed returns "" if the policy allows the serialised origin s, else the reason it does not.
 func (cfg *config) originAllowed(s string) (reason string) {
 	// A configured exact origin is canonical, so finding s among them proves it valid. The length
-	// check comes first so that a hostile value is never even hashed.
+	// check comes first so that a hostile value is never even compared.
 	if len(s) <= maxOriginLen && cfg.origins.HasExact(s) {
 		return ""
 	}
-	if !cfg.anyOrigin && cfg.originFunc == nil && !cfg.origins.HasPatterns() {
-		// Only exact origins: nothing else can match, so there is nothing to parse. (logRefusal tells
-		// a malformed origin from a refused one when it matters.)
+	if cfg.anyOrigin || cfg.originFunc != nil {
+		// Even "*" and the function see only canonical origins: "null" and malformed values are refused.
+		if _, ok := parseOrigin(s); !ok {
+			return reasonMalformedOrigin
+		}
+		if cfg.anyOrigin || cfg.origins.MatchPattern(s) || cfg.originFunc(s) {
+			return ""
+		}
 		return reasonOriginRefused
 	}
-	o, ok := parseOrigin(s)
-	switch {
-	case !ok:
-		return reasonMalformedOrigin
-	case cfg.anyOrigin, cfg.origins.MatchPattern(o), cfg.originFunc != nil && cfg.originFunc(s):
-		return ""
+	if len(s) > maxOriginLen || !cfg.origins.MatchPattern(s) {
+		// No pattern can allow s whatever its form, so there is nothing to parse. (logRefusal tells a
+		// malformed origin from a refused one when it matters.)
+		return reasonOriginRefused
 	}
-	return reasonOriginRefused
+	// s reads as an origin that a pattern allows; it is allowed only if it is canonical.
+	if _, ok := parseOrigin(s); !ok {
+		return reasonMalformedOrigin
+	}
+	return ""
 }
 
 // checkOrigin decides on the Origin header lines of a request.

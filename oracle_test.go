@@ -53,6 +53,14 @@ var oracleSeeds = []struct {
 	{"https://a_b.example.com", "https://*.example.com", false},
 	{"https://example.com:0443", "https://example.com:443", false},
 	{"https://a.example.com", "https://*.example.com\nhttps://*.a.example.com\nhttp://localhost:*", false},
+	// Patterns are compared as text before the origin is parsed: the text must never let in more.
+	{"http://[::1]", "http://[::1]:*", true},
+	{"http://[::1]:", "http://[::1]:*", true},
+	{"http://localhost:", "http://localhost:*", true},
+	{"http://localhost:080", "http://localhost:*", true},
+	{"https://x.example.com:18443", "https://*.example.com:8443", false},
+	{"https://a..example.com", "https://*.example.com", false},
+	{"https://A.example.com", "https://*.example.com", false},
 }
 
 // FuzzOriginMatchesReference feeds random origins and pattern sets to the library and to the reference

@@ -1,10 +1,57 @@
 package match
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 )
+
+func TestPatternMatch(t *testing.T) {
+	sub := Pattern{Scheme: "https", Host: ".example.com", Subdomains: true}
+	subPort := Pattern{Scheme: "https", Host: ".example.com", Subdomains: true, Port: "8443"}
+	anyPort := Pattern{Scheme: "http", Host: "localhost", AnyPort: true}
+	ipv6AnyPort := Pattern{Scheme: "http", Host: "[::1]", AnyPort: true}
+	subAnyPort := Pattern{Scheme: "http", Host: ".localhost", Subdomains: true, AnyPort: true}
+
+	tests := []struct {
+		rule    string
+		pattern Pattern
+		origin  string
+		want    bool
+	}{
+		{"a subdomain wildcard matches one label", sub, "https://x.example.com", true},
+		{"a subdomain wildcard matches several labels", sub, "https://x.y.example.com", true},
+		{"a subdomain wildcard never matches the apex domain", sub, "https://example.com", false},
+		{"a subdomain wildcard never matches an empty label", sub, "https://.example.com", false},
+		{"a subdomain wildcard matches whole labels only", sub, "https://xexample.com", false},
+		{"a subdomain wildcard never matches a longer registrable domain", sub, "https://x.example.com.evil.net", false},
+		{"the scheme must be equal", sub, "http://x.example.com", false},
+		{"a scheme prefix is not the scheme", sub, "httpss://x.example.com", false},
+		{"the separator must follow the scheme", sub, "https:/x.example.com", false},
+		{"a default-port pattern refuses any explicit port", sub, "https://x.example.com:8443", false},
+		{"an explicit port must be equal", subPort, "https://x.example.com:8443", true},
+		{"an explicit port refuses the default port", subPort, "https://x.example.com", false},
+		{"an explicit port refuses another port", subPort, "https://x.example.com:443", false},
+		{"an explicit port needs its colon", subPort, "https://x.example.com8443", false},
+		{"an explicit port is not a suffix of a longer one", subPort, "https://x.example.com:18443", false},
+		{"an explicit port never matches a bare host", subPort, "https://8443", false},
+		{"any port matches a port", anyPort, "http://localhost:5173", true},
+		{"any port matches the default port", anyPort, "http://localhost", true},
+		{"any port keeps the host exact", anyPort, "http://localhost.evil.net:5173", false},
+		{"any port keeps the host exact, without a port either", anyPort, "http://xlocalhost", false},
+		{"any port on IPv6 matches a port", ipv6AnyPort, "http://[::1]:8080", true},
+		{"any port on IPv6 does not read the address as a port", ipv6AnyPort, "http://[::1]", true},
+		{"any port on IPv6 keeps the address exact", ipv6AnyPort, "http://[::2]:8080", false},
+		{"subdomains with any port", subAnyPort, "http://app.localhost:3000", true},
+		{"subdomains with any port never match the parent", subAnyPort, "http://localhost:3000", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.pattern.Match(tt.origin), "%+v on %q", tt.pattern, tt.origin)
+		})
+	}
+}
 
 func TestSet(t *testing.T) {
 	s := NewSet(
@@ -14,26 +61,41 @@ func TestSet(t *testing.T) {
 			{Scheme: "http", Host: "127.0.0.1", AnyPort: true},
 		},
 	)
-	assert.True(t, s.HasPatterns())
-	assert.False(t, NewSet([]string{"https://a.example"}, nil).HasPatterns())
 	assert.True(t, s.HasExact("https://a.example"))
+	assert.True(t, s.HasExact("http://localhost:3000"))
 	assert.False(t, s.HasExact("https://A.example"), "exact origins compare byte for byte")
+	assert.False(t, s.HasExact("https://x.example.com"), "a pattern is not an exact origin")
+	assert.True(t, s.MatchPattern("https://x.example.com"))
+	assert.True(t, s.MatchPattern("http://127.0.0.1:5173"), "the second pattern is tried too")
+	assert.False(t, s.MatchPattern("http://127.0.0.2:5173"))
+	assert.False(t, s.MatchPattern("https://a.example"), "an exact origin is not a pattern")
+	assert.False(t, NewSet(nil, nil).MatchPattern("https://x.example.com"), "no pattern matches nothing")
+}
 
-	tests := []struct {
-		o    Origin
-		want bool
-	}{
-		{Origin{"https", "x.example.com", ""}, true},
-		{Origin{"https", "x.y.example.com", ""}, true},
-		{Origin{"https", "example.com", ""}, false},
-		{Origin{"https", "xexample.com", ""}, false},
-		{Origin{"https", "x.example.com", "8443"}, false},
-		{Origin{"http", "x.example.com", ""}, false},
-		{Origin{"http", "127.0.0.1", "5173"}, true},
-		{Origin{"http", "127.0.0.1", ""}, true},
-		{Origin{"http", "127.0.0.2", "5173"}, false},
+func TestSetHasExactAtEverySize(t *testing.T) {
+	// Few exact origins are kept in a list, more in a map; both must give the same answers.
+	for _, n := range []int{0, 1, fewExact, fewExact + 1, 100} {
+		origins := make([]string, n)
+		for i := range origins {
+			origins[i] = "https://site" + strconv.Itoa(i) + ".example"
+		}
+		s := NewSet(origins, nil)
+		for _, o := range origins {
+			assert.True(t, s.HasExact(o), "%d origins: %s", n, o)
+		}
+		assert.False(t, s.HasExact("https://site"+strconv.Itoa(n)+".example"), "%d origins", n)
+		assert.False(t, s.HasExact(""), "%d origins", n)
 	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, s.MatchPattern(tt.o), "%+v", tt.o)
-	}
+}
+
+func TestNewSetKeepsItsOwnCopies(t *testing.T) {
+	exact := []string{"https://a.example"}
+	patterns := []Pattern{{Scheme: "https", Host: ".example.com", Subdomains: true}}
+	s := NewSet(exact, patterns)
+	exact[0] = "https://b.example"
+	patterns[0].Host = ".evil.net"
+	assert.True(t, s.HasExact("https://a.example"))
+	assert.False(t, s.HasExact("https://b.example"))
+	assert.True(t, s.MatchPattern("https://x.example.com"))
+	assert.False(t, s.MatchPattern("https://x.evil.net"))
 }
