@@ -1,8 +1,11 @@
-// Package match decides whether a parsed request origin is one that the configuration allows.
+// Package match decides whether a request origin is one that the configuration allows.
 //
-// Origins are compared as tuples (scheme, host, port) in their canonical serialised form, never as
-// strings with prefix or suffix tricks: a subdomain wildcard matches whole DNS labels only, so
+// An origin is compared part by part, scheme, host and port, on its canonical serialisation, which a
+// browser always sends and which is exactly the three parts joined ("https://app.example.com:8443").
+// The scheme and the port compare equal; the host compares equal, or, under a subdomain wildcard, must end
+// in "." followed by the parent domain. That suffix always falls on a label boundary, so
 // "https://*.example.com" can never match "https://evil-example.com" or "https://example.com.evil.com".
+// Only an origin that parses as canonical is allowed: the caller parses whatever a pattern matches.
 package match
 
 import "strings"

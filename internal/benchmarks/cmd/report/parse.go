@@ -84,7 +84,7 @@ func Parse(r io.Reader) (map[string]*Result, Env) {
 			case "goarch":
 				env.GOARCH = v
 			case "cpu":
-				env.CPU = v
+				env.CPU = strings.TrimSpace(v) // go test pads the model name
 			}
 		}
 		m := lineRE.FindStringSubmatch(line)
