@@ -1,11 +1,9 @@
 package cors
 
-import "github.com/crossorigin/cors/internal/match"
-
 // Exported for the tests of package cors_test, which hold the reference implementations.
 
 // ParseOrigin is parseOrigin.
-func ParseOrigin(s string) (match.Origin, bool) { return parseOrigin(s) }
+func ParseOrigin(s string) (tupleOrigin, bool) { return parseOrigin(s) }
 
 // MaxOriginLen is maxOriginLen.
 const MaxOriginLen = maxOriginLen

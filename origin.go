@@ -12,8 +12,8 @@ import (
 )
 
 // Bounds of a serialised origin. DNS limits a host to 253 bytes and a label to 63 (RFC 1035 §2.3.4);
-// schemes are short. A longer Origin value is refused before it is even hashed, so that a hostile
-// megabyte-long Origin costs nothing.
+// schemes are short. A longer Origin value is refused before it is compared with anything, so that a
+// hostile megabyte-long Origin costs nothing.
 const (
 	maxSchemeLen = 64
 	maxHostLen   = 253
@@ -21,17 +21,26 @@ const (
 	maxOriginLen = maxSchemeLen + len("://") + maxHostLen + len(":65535") // 326; an IPv6 literal is at most 41
 )
 
+// tupleOrigin is a request origin that parsed as canonical: its serialisation is exactly
+// Scheme "://" Host, then ":" Port if Port is not empty.
+type tupleOrigin struct {
+	Scheme string // lower case
+	Host   string // a lower-case ASCII domain, a dotted-quad IPv4 address, or a bracketed IPv6 address
+	Port   string // decimal without leading zeros; "" for the scheme's default port
+}
+
 // parseOrigin parses the value of a request's Origin header. It accepts only what a browser sends: the
 // byte serialisation of a tuple origin (Fetch §3.1 "`Origin` header", HTML "serialization of an origin"), that is
 // scheme "://" host [":" port] with a lower-case scheme and host, a punycode (ASCII) domain, canonical IP
 // literals and no default port. Anything else — "null", upper case, a default port, a path, userinfo,
 // whitespace, an over-long host — is not an origin any browser would send, and is refused by its caller.
-func parseOrigin(s string) (match.Origin, bool) {
-	var o match.Origin
+func parseOrigin(s string) (tupleOrigin, bool) {
+	var o tupleOrigin
 	if len(s) > maxOriginLen {
 		return o, false
 	}
-	// One pass, left to right: this runs on every request that is not an exact-origin hit.
+	// One pass, left to right: this runs on every request under "*" or AllowOriginFunc that is not an
+	// exact-origin hit, and on every origin whose text a pattern matches.
 	i := 0
 	for i < len(s) && s[i] != ':' {
 		if c := s[i]; !('a' <= c && c <= 'z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {

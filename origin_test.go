@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crossorigin/cors/internal/match"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -15,21 +14,21 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSerialise(t *testing.T) {
 	host253 := strings.Repeat(long63+".", 3) + strings.Repeat("b", 61) // 3*64 + 61 = 253
 	tests := []struct {
 		in   string
-		want *match.Origin
+		want *tupleOrigin
 	}{
-		{"https://example.com", &match.Origin{Scheme: "https", Host: "example.com"}},
-		{"http://localhost:3000", &match.Origin{Scheme: "http", Host: "localhost", Port: "3000"}},
-		{"http://127.0.0.1:8080", &match.Origin{Scheme: "http", Host: "127.0.0.1", Port: "8080"}},
-		{"http://[::1]:8080", &match.Origin{Scheme: "http", Host: "[::1]", Port: "8080"}},
-		{"http://[2001:db8::ff00:42:8329]", &match.Origin{Scheme: "http", Host: "[2001:db8::ff00:42:8329]"}},
-		{"capacitor://localhost", &match.Origin{Scheme: "capacitor", Host: "localhost"}},
-		{"chrome-extension://abcdefghijklmnop", &match.Origin{Scheme: "chrome-extension", Host: "abcdefghijklmnop"}},
-		{"https://xn--bcher-kva.example", &match.Origin{Scheme: "https", Host: "xn--bcher-kva.example"}},
-		{"https://my_app.example.com", &match.Origin{Scheme: "https", Host: "my_app.example.com"}},
-		{"https://" + host253, &match.Origin{Scheme: "https", Host: host253}},
-		{"https://example.com:65535", &match.Origin{Scheme: "https", Host: "example.com", Port: "65535"}},
-		{"https://example.com:80", &match.Origin{Scheme: "https", Host: "example.com", Port: "80"}},
-		{"foo://example.com:443", &match.Origin{Scheme: "foo", Host: "example.com", Port: "443"}},
+		{"https://example.com", &tupleOrigin{Scheme: "https", Host: "example.com"}},
+		{"http://localhost:3000", &tupleOrigin{Scheme: "http", Host: "localhost", Port: "3000"}},
+		{"http://127.0.0.1:8080", &tupleOrigin{Scheme: "http", Host: "127.0.0.1", Port: "8080"}},
+		{"http://[::1]:8080", &tupleOrigin{Scheme: "http", Host: "[::1]", Port: "8080"}},
+		{"http://[2001:db8::ff00:42:8329]", &tupleOrigin{Scheme: "http", Host: "[2001:db8::ff00:42:8329]"}},
+		{"capacitor://localhost", &tupleOrigin{Scheme: "capacitor", Host: "localhost"}},
+		{"chrome-extension://abcdefghijklmnop", &tupleOrigin{Scheme: "chrome-extension", Host: "abcdefghijklmnop"}},
+		{"https://xn--bcher-kva.example", &tupleOrigin{Scheme: "https", Host: "xn--bcher-kva.example"}},
+		{"https://my_app.example.com", &tupleOrigin{Scheme: "https", Host: "my_app.example.com"}},
+		{"https://" + host253, &tupleOrigin{Scheme: "https", Host: host253}},
+		{"https://example.com:65535", &tupleOrigin{Scheme: "https", Host: "example.com", Port: "65535"}},
+		{"https://example.com:80", &tupleOrigin{Scheme: "https", Host: "example.com", Port: "80"}},
+		{"foo://example.com:443", &tupleOrigin{Scheme: "foo", Host: "example.com", Port: "443"}},
 
 		{"null", nil},
 		{"", nil},
@@ -81,7 +80,7 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSerialise(t *testing.T) {
 		{"http://1.2.3.256", nil},
 		{"https://a.0x1", nil},
 		{"https://a.0X1f", nil},
-		{"https://a.0xg", &match.Origin{Scheme: "https", Host: "a.0xg"}},
+		{"https://a.0xg", &tupleOrigin{Scheme: "https", Host: "a.0xg"}},
 		{"1http://example.com", nil},
 		{"ht_tp://example.com", nil},
 	}
@@ -159,6 +158,14 @@ func TestWildcardsMatchWholeLabelsAndPorts(t *testing.T) {
 		{"http://localhost:*", "https://localhost:3000", false},
 		{"https://*.example.com:8443", "https://a.example.com:8443", true},
 		{"https://*.example.com:8443", "https://a.example.com:8444", false},
+		// A pattern is compared with the origin's text first; what that lets through must still parse.
+		{"https://*.example.com", "https://a..example.com", false},
+		{"https://*.example.com", "https://A.example.com", false},
+		{"http://localhost:*", "http://localhost:080", false},
+		{"http://localhost:*", "http://localhost:", false},
+		{"http://[::1]:*", "http://[::1]:3000", true},
+		{"http://[::1]:*", "http://[::1]", true},
+		{"http://[::1]:*", "http://[0::1]:3000", false},
 	}
 	for _, tt := range tests {
 		c := MustNew(Options{AllowedOrigins: []string{tt.pattern}})

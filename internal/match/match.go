@@ -10,22 +10,15 @@ package match
 
 import "strings"
 
-// Origin is a request origin that parsed as a canonical serialised origin (Fetch §3.1 "`Origin` header"):
-// lower-case scheme, lower-case ASCII host, and Port empty for the scheme's default port.
-type Origin struct {
-	Scheme string
-	Host   string // a domain, a dotted-quad IPv4 address, or a bracketed IPv6 address
-	Port   string // decimal without leading zeros; "" for the default port
-}
-
 // Pattern is one configured origin pattern.
 type Pattern struct {
-	Scheme string
-	// Host is the exact host, or, when Subdomains is set, the parent domain with a leading dot
+	Scheme string // lower case
+	// Host is the exact host (a lower-case ASCII domain, a dotted-quad IPv4 address or a bracketed IPv6
+	// address), or, when Subdomains is set, the parent domain with a leading dot
 	// (".example.com"), so that a suffix match always falls on a label boundary.
 	Host       string
 	Subdomains bool   // "*." in front of the host: one or more labels, never the parent domain itself
-	Port       string // as in Origin; ignored when AnyPort is set
+	Port       string // decimal without leading zeros, "" for the default port; ignored when AnyPort is set
 	AnyPort    bool   // ":*" after the host: any port, the default one included
 }
 

@@ -13,6 +13,7 @@ func TestPatternMatch(t *testing.T) {
 	anyPort := Pattern{Scheme: "http", Host: "localhost", AnyPort: true}
 	ipv6AnyPort := Pattern{Scheme: "http", Host: "[::1]", AnyPort: true}
 	subAnyPort := Pattern{Scheme: "http", Host: ".localhost", Subdomains: true, AnyPort: true}
+	ipv6Port := Pattern{Scheme: "http", Host: "[2001:db8::1]", Port: "8443"}
 
 	tests := []struct {
 		rule    string
@@ -45,11 +46,34 @@ func TestPatternMatch(t *testing.T) {
 		{"any port on IPv6 keeps the address exact", ipv6AnyPort, "http://[::2]:8080", false},
 		{"subdomains with any port", subAnyPort, "http://app.localhost:3000", true},
 		{"subdomains with any port never match the parent", subAnyPort, "http://localhost:3000", false},
+		{"a fixed port on IPv6 must be equal", ipv6Port, "http://[2001:db8::1]:8443", true},
+		{"a fixed port on IPv6 refuses the default port", ipv6Port, "http://[2001:db8::1]", false},
+		{"a fixed port on IPv6 is not read inside the address", ipv6Port, "http://[2001:db8::1:8443]", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			assert.Equal(t, tt.want, tt.pattern.Match(tt.origin), "%+v on %q", tt.pattern, tt.origin)
 		})
+	}
+}
+
+// Match compares text, and trusts the caller to parse whatever it lets through: on these strings, which no
+// browser sends and the caller's parser refuses, a true answer is expected and means nothing alone.
+func TestPatternMatchLeavesCanonicalFormToTheParser(t *testing.T) {
+	sub := Pattern{Scheme: "https", Host: ".example.com", Subdomains: true}
+	anyPort := Pattern{Scheme: "http", Host: "localhost", AnyPort: true}
+	for _, tt := range []struct {
+		pattern Pattern
+		origin  string
+	}{
+		{sub, "https://a..example.com"},   // an empty label
+		{sub, "https://A.example.com"},    // upper case
+		{sub, "https://a b.example.com"},  // a byte no host holds
+		{anyPort, "http://localhost:080"}, // a leading zero
+		{anyPort, "http://localhost:"},    // an empty port
+		{anyPort, "http://localhost:x"},   // not a port
+	} {
+		assert.True(t, tt.pattern.Match(tt.origin), "%+v on %q", tt.pattern, tt.origin)
 	}
 }
 
