@@ -130,26 +130,22 @@ func (cfg *config) originAllowed(s string) (reason string) {
 	if len(s) <= maxOriginLen && cfg.origins.HasExact(s) {
 		return ""
 	}
-	if cfg.anyOrigin || cfg.originFunc != nil {
-		// Even "*" and the function see only canonical origins: "null" and malformed values are refused.
-		if _, ok := parseOrigin(s); !ok {
-			return reasonMalformedOrigin
-		}
-		if cfg.anyOrigin || cfg.origins.MatchPattern(s) || cfg.originFunc(s) {
-			return ""
-		}
+	// A pattern compares text, so an origin that no pattern matches is refused unparsed, unless "*" or
+	// the function may still allow it. (logRefusal tells a malformed origin from a refused one when it
+	// matters.)
+	matched := len(s) <= maxOriginLen && cfg.origins.MatchPattern(s)
+	if !matched && !cfg.anyOrigin && cfg.originFunc == nil {
 		return reasonOriginRefused
 	}
-	if len(s) > maxOriginLen || !cfg.origins.MatchPattern(s) {
-		// No pattern can allow s whatever its form, so there is nothing to parse. (logRefusal tells a
-		// malformed origin from a refused one when it matters.)
-		return reasonOriginRefused
-	}
-	// s reads as an origin that a pattern allows; it is allowed only if it is canonical.
+	// Whatever allows it, an origin must be canonical: "null" and malformed values are refused, even
+	// under "*", and the function never sees them.
 	if _, ok := parseOrigin(s); !ok {
 		return reasonMalformedOrigin
 	}
-	return ""
+	if matched || cfg.anyOrigin || cfg.originFunc(s) {
+		return ""
+	}
+	return reasonOriginRefused
 }
 
 // checkOrigin decides on the Origin header lines of a request.
