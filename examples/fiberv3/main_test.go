@@ -1,0 +1,115 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/adaptor"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors/examples/internal/corstest"
+)
+
+// serve runs app on a loopback port until the test ends and returns its base URL.
+func serve(t *testing.T, app *fiber.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true}) }()
+	t.Cleanup(func() {
+		assert.NoError(t, app.Shutdown())
+		assert.NoError(t, <-done)
+	})
+	return "http://" + ln.Addr().String()
+}
+
+func TestFiberV3ExampleMeetsRouterSpec(t *testing.T) {
+	app, err := newApp([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+
+	corstest.RunRouterSpec(t, serve(t, app))
+}
+
+// Why app.Use comes first: fiber v3 still runs handlers in registration order, so registered after the routes
+// the middleware never runs for a request a route answers — the allowed GET and PUT get no CORS headers, and
+// the browser app cannot read them — while unrouted requests, preflights included, still reach it. The
+// preflight succeeding makes the mistake look like a server-side bug in the PUT.
+func TestFiberV3UseAfterRoutesMissesRoutedRequests(t *testing.T) {
+	tests := []struct {
+		name     string
+		install  func(app *fiber.App, cors fiber.Handler)
+		wantCORS bool // for the routed GET
+	}{
+		{"app.Use(cors) before the routes: the routed GET gets CORS headers", func(app *fiber.App, cors fiber.Handler) {
+			app.Use(cors)
+			app.Get("/items/:id", getItem)
+		}, true},
+		{"pitfall: app.Use(cors) after the routes: the routed GET gets none", func(app *fiber.App, cors fiber.Handler) {
+			app.Get("/items/:id", getItem)
+			app.Use(cors)
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := newCORS([]string{corstest.AllowedOrigin})
+			require.NoError(t, err)
+			app := fiber.New()
+			tt.install(app, adaptor.HTTPMiddleware(c.Handler))
+			url := serve(t, app)
+
+			get := corstest.Do(t, http.MethodGet, url+"/items/1", map[string]string{"Origin": corstest.AllowedOrigin})
+			assert.Equal(t, http.StatusOK, get.Status)
+			assert.Contains(t, get.Body, `"id":"1"`)
+			if tt.wantCORS {
+				assert.Equal(t, corstest.AllowedOrigin, get.Header.Get("Access-Control-Allow-Origin"))
+				corstest.AssertTokensOnce(t, get.Header, "Vary", "Origin", "Accept-Encoding")
+			} else {
+				corstest.AssertNoCORS(t, get)
+				assert.Equal(t, []string{"Accept-Encoding"}, corstest.Tokens(get.Header, "Vary"), "the middleware never ran")
+			}
+
+			// Either way the preflight, which no route answers, reaches the middleware.
+			preflight := corstest.Do(t, http.MethodOptions, url+"/items/1", map[string]string{
+				"Origin":                        corstest.AllowedOrigin,
+				"Access-Control-Request-Method": http.MethodPut,
+			})
+			assert.Equal(t, http.StatusNoContent, preflight.Status)
+			assert.Equal(t, corstest.AllowedOrigin, preflight.Header.Get("Access-Control-Allow-Origin"))
+		})
+	}
+}
+
+// A known difference from net/http, unchanged from fiber v2: fasthttp's request conversion keeps only the last of
+// repeated headers, so a request with two Origin headers is judged on the last one, where the net/http
+// middleware refuses it. Browsers never send two; only a non-browser client can, and it could send any single
+// Origin just as well.
+func TestFiberV3AdaptorKeepsOnlyTheLastOriginHeader(t *testing.T) {
+	app, err := newApp([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+	url := serve(t, app)
+
+	tests := []struct {
+		origins  []string
+		wantACAO []string
+	}{
+		{[]string{corstest.RefusedOrigin, corstest.AllowedOrigin}, []string{corstest.AllowedOrigin}},
+		{[]string{corstest.AllowedOrigin, corstest.RefusedOrigin}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.origins, " then "), func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, url+"/items/1", nil)
+			require.NoError(t, err)
+			req.Header["Origin"] = tt.origins
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+
+			assert.Equal(t, tt.wantACAO, resp.Header.Values("Access-Control-Allow-Origin"))
+		})
+	}
+}
