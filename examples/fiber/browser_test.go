@@ -33,7 +33,9 @@ func TestFiberExampleInChromium(t *testing.T) {
 // received is what fasthttp received, in net/http's terms.
 func received(ctx *fasthttp.RequestCtx) *corstest.Exchange {
 	req := http.Header{}
-	ctx.Request.Header.VisitAll(func(k, v []byte) { req.Add(string(k), string(v)) })
+	for k, v := range ctx.Request.Header.All() {
+		req.Add(string(k), string(v))
+	}
 	return corstest.NewExchange(string(ctx.Method()), string(ctx.Path()), req)
 }
 
@@ -41,5 +43,7 @@ func received(ctx *fasthttp.RequestCtx) *corstest.Exchange {
 func answered(ctx *fasthttp.RequestCtx, e *corstest.Exchange) {
 	e.Status = ctx.Response.StatusCode()
 	e.Header = http.Header{}
-	ctx.Response.Header.VisitAll(func(k, v []byte) { e.Header.Add(string(k), string(v)) })
+	for k, v := range ctx.Response.Header.All() {
+		e.Header.Add(string(k), string(v))
+	}
 }
