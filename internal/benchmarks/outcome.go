@@ -35,7 +35,9 @@ type Outcome struct {
 	Verdict    Verdict
 	Status     int
 	HandlerRan bool
-	Wildcard   bool   // ACAO was "*"
+	Wildcard   bool // ACAO was "*"
+	// VaryOrigin: the response's Vary lists Origin (or "*").
+	VaryOrigin bool
 	Detail     string // why Invalid or Panicked
 	// Shortcut names a corner cut that makes a library cheaper without
 	// changing the verdict (NoVary, SharedSlice); "" if none.
@@ -60,7 +62,12 @@ func (o Outcome) String() string {
 		return string(o.Verdict) + ": " + o.Detail
 	}
 	s := string(o.Verdict)
-	if o.Wildcard {
+	switch {
+	case o.Wildcard && o.VaryOrigin && o.HandlerRan:
+		// Allowed, but a cache keeps one copy per calling site of an
+		// answer that is the same for all of them.
+		s += " (*, Vary: Origin)"
+	case o.Wildcard:
 		s += " (*)"
 	}
 	s += " " + strconv.Itoa(o.Status)
@@ -80,9 +87,31 @@ func (s *Scenario) Matches(o Outcome) bool {
 	}
 }
 
+// OursMatches reports whether our outcome is what the scenario's name says
+// and, under "*", what this library promises beyond it: a public "*"
+// policy's answer does not depend on who asks, so every actual response
+// carries "Access-Control-Allow-Origin: *" — with or without Origin, and
+// for an Origin nothing could reflect — and no "Vary: Origin" (Fetch,
+// "CORS protocol and HTTP caches").
+func (s *Scenario) OursMatches(o Outcome) bool {
+	if s.Config.AllowsAnyOrigin() && !s.Expect.IsPreflight() {
+		return o.Verdict == Allowed && o.Wildcard && !o.VaryOrigin
+	}
+	return s.Matches(o)
+}
+
+// OursExpected is what OursMatches wants, as the outcome table says it.
+func (s *Scenario) OursExpected() string {
+	if s.Request != nil && s.Config.AllowsAnyOrigin() && !s.Expect.IsPreflight() {
+		return "allowed (*) without Vary: Origin"
+	}
+	return s.Expected()
+}
+
 // Classify judges the response w (to s.Request) the way a browser would.
 func Classify(s *Scenario, w *Writer, handlerRan bool) Outcome {
 	o := Outcome{Status: w.Status(), HandlerRan: handlerRan}
+	o.VaryOrigin = listed(w.Header()["Vary"], "Origin", true)
 	invalid := func(format string, args ...any) Outcome {
 		o.Verdict, o.Detail = Invalid, fmt.Sprintf(format, args...)
 		return o
@@ -165,7 +194,12 @@ type Cell struct {
 	Scenario *Scenario
 	Handler  http.Handler // nil when Skip is set for lack of one
 	Next     *Next
-	Outcome  Outcome
+	// Quiet is the same library and configuration around a handler that
+	// keeps no state, for serving from many goroutines at once (Next's
+	// counter would be a data race, and an atomic one a hot shared cache
+	// line that the parallel benchmarks would measure instead).
+	Quiet   http.Handler
+	Outcome Outcome
 	// Skip is why the cell is not measured ("" = measured): n/a, or the
 	// library did not do what the scenario's name says.
 	Skip string
@@ -184,17 +218,28 @@ func (c *Cell) Wrong() bool {
 }
 
 // Matrix evaluates every library in every scenario, once per process.
-var Matrix = sync.OnceValue(func() []*Cell {
-	scenarios := Scenarios()
+var Matrix = sync.OnceValue(func() []*Cell { return Evaluate(Configs(), Scenarios()) })
+
+// quiet is the stateless handler behind Cell.Quiet.
+var quiet = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+
+// Evaluate builds every library once per configuration and sends it every
+// scenario of that configuration (matched by Config.Name), judging each
+// answer; a cell the library got wrong is not to be timed (Cell.Skip).
+func Evaluate(configs []Config, scenarios []*Scenario) []*Cell {
 	libs := Libraries()
 	var cells []*Cell
-	for _, c := range Configs() {
+	for _, c := range configs {
 		handlers := make([]http.Handler, len(libs))
+		quiets := make([]http.Handler, len(libs))
 		nexts := make([]*Next, len(libs))
 		errs := make([]error, len(libs))
 		for i, lib := range libs {
 			nexts[i] = &Next{}
 			handlers[i], errs[i] = build(lib, c, nexts[i])
+			if errs[i] == nil {
+				quiets[i], errs[i] = build(lib, c, quiet)
+			}
 		}
 		for _, s := range scenarios {
 			if s.Config.Name != c.Name {
@@ -213,7 +258,7 @@ var Matrix = sync.OnceValue(func() []*Cell {
 					cell.Outcome = Outcome{Verdict: Panicked, Detail: errs[i].Error()}
 					cell.Skip = cell.Outcome.String()
 				default:
-					cell.Handler = handlers[i]
+					cell.Handler, cell.Quiet = handlers[i], quiets[i]
 					cell.Outcome = evaluate(cell)
 					if lib.Name != Bare && !s.Matches(cell.Outcome) {
 						cell.Skip = "wrong: " + cell.Outcome.String()
@@ -223,7 +268,7 @@ var Matrix = sync.OnceValue(func() []*Cell {
 		}
 	}
 	return cells
-})
+}
 
 func build(lib *Library, c Config, next http.Handler) (h http.Handler, err error) {
 	defer func() {

@@ -40,8 +40,8 @@ func TestOursDoesWhatEveryScenarioSays(t *testing.T) {
 			continue
 		}
 		t.Run(c.Scenario.FullName(), func(t *testing.T) {
-			assert.True(t, c.Scenario.Matches(c.Outcome),
-				"expected %s, got %s", c.Scenario.Expected(), c.Outcome)
+			assert.True(t, c.Scenario.OursMatches(c.Outcome),
+				"expected %s, got %s", c.Scenario.OursExpected(), c.Outcome)
 			assert.Empty(t, c.Skip, "the cell must be measured")
 		})
 	}
@@ -214,6 +214,23 @@ func TestMatchesAcceptsAWildcardOnlyWhereEveryOriginIsAllowedAndNoCORSIsExpected
 	assert.False(t, scenario(t, "one_origin_creds/no_origin").Matches(wildcard))
 	assert.False(t, scenario(t, "any_origin/preflight_acrh_1MiB").Matches(wildcard))
 	assert.False(t, scenario(t, "any_origin/actual_allowed").Matches(refused))
+}
+
+func TestOursIsHeldToAPublicStarPolicyOnActualRequestsUnderStar(t *testing.T) {
+	star := Outcome{Verdict: Allowed, Wildcard: true, Status: 200, HandlerRan: true}
+	starVary := star
+	starVary.VaryOrigin = true
+	refused := Outcome{Verdict: Refused, Status: 200, HandlerRan: true}
+	for _, name := range []string{"any_origin/no_origin", "any_origin/actual_allowed", "any_origin/actual_origin_1MiB"} {
+		s := scenario(t, name)
+		assert.True(t, s.OursMatches(star), name)
+		assert.False(t, s.OursMatches(starVary), "%s: a * answer is the same for every origin, so no Vary: Origin", name)
+		assert.False(t, s.OursMatches(refused), "%s: nothing is reflected, so every actual response gets *", name)
+	}
+	assert.True(t, scenario(t, "any_origin/no_origin").Matches(refused), "a peer may still leave a no-Origin response alone")
+	assert.True(t, scenario(t, "any_origin/preflight_acrh_1MiB").OursMatches(refused), "a hostile preflight is refused under * too")
+	credentialed := Outcome{Verdict: Allowed, Status: 200, HandlerRan: true, VaryOrigin: true}
+	assert.True(t, scenario(t, "one_origin_creds/actual_allowed").OursMatches(credentialed), "outside * the name's promise is the whole check")
 }
 
 func TestWriterReusesItsHeaderMapAndForgetsTheLastResponse(t *testing.T) {

@@ -17,7 +17,11 @@ func OutcomeTable(cells []*Cell) string {
 	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(libs)) + "\n")
 	for i := 0; i < len(cells); {
 		s := cells[i].Scenario
-		fmt.Fprintf(&b, "| %s | %s |", s.FullName(), s.Expected())
+		expected := s.Expected()
+		if ours := s.OursExpected(); ours != expected {
+			expected += "; ours: " + ours
+		}
+		fmt.Fprintf(&b, "| %s | %s |", s.FullName(), expected)
 		for _, l := range libs {
 			b.WriteString(" " + Find(cells, s.FullName(), l.Name).Label() + " |")
 		}
@@ -40,6 +44,8 @@ func (c *Cell) Label() string {
 		return c.Skip
 	case c.Wrong():
 		return "✗ " + c.Outcome.String()
+	case c.Library.Name == Ours && !c.Scenario.OursMatches(c.Outcome):
+		return "✗ " + c.Outcome.String() // measured, but not what this library promises
 	}
 	return c.Outcome.String()
 }

@@ -1,0 +1,372 @@
+package benchmarks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The end-to-end run: a real HTTP/1.1 server on the loopback interface, a
+// small JSON handler behind each middleware, and keep-alive clients sending
+// the same allowed cross-origin GET, so that a middleware's cost is seen
+// where it is paid, next to parsing, the handler and the network stack.
+
+// E2EConfig is the configuration behind the end-to-end middlewares (one
+// origin, credentials: the common case of an API and its web app).
+func E2EConfig() Config { return Configs()[0] }
+
+// E2EOrigin is the Origin of every end-to-end request, allowed by E2EConfig.
+func E2EOrigin() string { return E2EConfig().AllowedOrigin }
+
+// Item is what the end-to-end handler encodes.
+type Item struct {
+	ID    int      `json:"id"`
+	Name  string   `json:"name"`
+	Price float64  `json:"price"`
+	Tags  []string `json:"tags"`
+}
+
+// JSONHandler answers every request with a small JSON document, encoded on
+// every request as a real handler would.
+func JSONHandler() http.Handler {
+	item := Item{ID: 4711, Name: "widget", Price: 12.5, Tags: []string{"blue", "small"}}
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(item) // the client sees a short body
+	})
+}
+
+// E2EResult is one end-to-end run.
+type E2EResult struct {
+	Requests  int             // completed, each with status 200
+	Elapsed   time.Duration   // from the first request to the last response
+	Latencies []time.Duration // per request, sorted
+	// Stopped: the time bound ended the run before Requests reached the
+	// number asked for.
+	Stopped bool
+}
+
+// RequestsPerSecond is the throughput of the run.
+func (r E2EResult) RequestsPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// Quantile is the latency below which fraction q of the requests
+// completed (nearest rank).
+func (r E2EResult) Quantile(q float64) time.Duration {
+	n := len(r.Latencies)
+	if n == 0 {
+		return 0
+	}
+	i := int(q*float64(n)+0.999999) - 1
+	return r.Latencies[max(0, min(n-1, i))]
+}
+
+// E2EServer is a loopback HTTP/1.1 server around one handler, with a
+// keep-alive client for it.
+type E2EServer struct {
+	URL    string
+	Client *http.Client
+	srv    *http.Server
+	ln     net.Listener
+	done   chan struct{}
+}
+
+// StartE2E serves h on 127.0.0.1 (an ephemeral port, HTTP/1.1 only) and
+// returns a client keeping up to conns connections alive to it.
+func StartE2E(h http.Handler, conns int) (*E2EServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &E2EServer{
+		URL:  "http://" + ln.Addr().String() + "/items/4711",
+		ln:   ln,
+		done: make(chan struct{}),
+		srv: &http.Server{
+			// Plain TCP: HTTP/1.1 (unencrypted HTTP/2 is off by default).
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+		},
+	}
+	go func() {
+		defer close(s.done)
+		_ = s.srv.Serve(ln) // returns http.ErrServerClosed on Close
+	}()
+	s.Client = &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			Proxy:               nil, // loopback only, whatever the environment says
+			MaxIdleConns:        conns,
+			MaxIdleConnsPerHost: conns,
+			MaxConnsPerHost:     conns,
+			DisableCompression:  true,
+			ForceAttemptHTTP2:   false,
+		},
+	}
+	return s, nil
+}
+
+// Close stops the server and drops the client's connections.
+func (s *E2EServer) Close() {
+	s.Client.CloseIdleConnections()
+	_ = s.srv.Close()
+	<-s.done
+}
+
+// Get sends one end-to-end request on req (reused: a GET without body)
+// and reads the whole response.
+func (s *E2EServer) Get(req *http.Request) (*http.Response, error) {
+	resp, err := s.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return resp, err
+}
+
+// NewE2ERequest is the end-to-end request: an allowed cross-origin GET.
+func (s *E2EServer) NewE2ERequest() (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodGet, s.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Origin", E2EOrigin())
+	req.Header.Set("Accept", "application/json")
+	return req, nil
+}
+
+// Warm opens the conns connections (one request each, concurrently) and
+// checks that every response is the JSON document with the CORS headers
+// wantCORS says: the allowed origin reflected with credentials, or none.
+func (s *E2EServer) Warm(conns int, wantCORS bool) error {
+	errs := make(chan error, conns)
+	for range conns {
+		go func() {
+			req, err := s.NewE2ERequest()
+			if err == nil {
+				var resp *http.Response
+				if resp, err = s.Get(req); err == nil {
+					err = checkE2E(resp, wantCORS)
+				}
+			}
+			errs <- err
+		}()
+	}
+	var all []error
+	for range conns {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
+}
+
+func checkE2E(resp *http.Response, wantCORS bool) error {
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		return fmt.Errorf("Content-Type %q", ct)
+	}
+	acao := resp.Header.Values("Access-Control-Allow-Origin")
+	switch {
+	case !wantCORS && len(acao) > 0:
+		return fmt.Errorf("the bare handler answered ACAO %q", acao)
+	case wantCORS && (len(acao) != 1 || acao[0] != E2EOrigin()):
+		return fmt.Errorf("ACAO %q, want %q", acao, E2EOrigin())
+	case wantCORS && resp.Header.Get("Access-Control-Allow-Credentials") != "true":
+		return errors.New("no Access-Control-Allow-Credentials: true")
+	}
+	return nil
+}
+
+// Run sends n requests over conns keep-alive connections (each worker one
+// connection, one request at a time), or as many as fit in maxTime, and
+// times every one from sending to the last byte of the body.
+func (s *E2EServer) Run(ctx context.Context, n, conns int, maxTime time.Duration) (E2EResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, maxTime)
+	defer cancel()
+	var next atomic.Int64 // requests handed out: a client-side counter, not on the server's path
+	lat := make([][]time.Duration, conns)
+	errs := make([]error, conns)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range conns {
+		lat[i] = make([]time.Duration, 0, min(n/conns+1, 1<<16)) // n may be huge when maxTime is the bound
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, err := s.NewE2ERequest()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			for ctx.Err() == nil && next.Add(1) <= int64(n) {
+				t0 := time.Now()
+				if _, err := s.Get(req); err != nil {
+					if ctx.Err() == nil {
+						errs[i] = err
+					}
+					return
+				}
+				lat[i] = append(lat[i], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	res := E2EResult{Elapsed: time.Since(start)}
+	for _, l := range lat {
+		res.Latencies = append(res.Latencies, l...)
+	}
+	slices.Sort(res.Latencies)
+	res.Requests = len(res.Latencies)
+	res.Stopped = res.Requests < n
+	return res, errors.Join(errs...)
+}
+
+// BareAgain is the bare handler measured a second time, last: the A/A
+// control, whose difference from the first bare run is the noise of the
+// machine, the yardstick for any "within 2% of bare" claim.
+const BareAgain = "bare_again"
+
+// E2ENames lists the end-to-end runs in order: the bare handler, this
+// library, the peers, and the bare handler again.
+func E2ENames() []string {
+	names := []string{Bare}
+	for _, l := range Libraries() {
+		if l.Name != Bare {
+			names = append(names, l.Name)
+		}
+	}
+	return append(names, BareAgain)
+}
+
+// E2EHandler is the JSON handler behind the named middleware (E2EConfig),
+// or alone for Bare and BareAgain.
+func E2EHandler(name string) (http.Handler, error) {
+	if name == BareAgain {
+		name = Bare
+	}
+	for _, l := range Libraries() {
+		if l.Name == name {
+			return build(l, E2EConfig(), JSONHandler())
+		}
+	}
+	return nil, fmt.Errorf("no library %q", name)
+}
+
+// E2ETarget is the most our middleware may cost end to end, as a fraction
+// of the bare handler's requests per second.
+const E2ETarget = 0.02
+
+// E2EOptions bounds an end-to-end suite.
+type E2EOptions struct {
+	Rounds   int           // rounds; in each, every name of E2ENames runs once
+	PerRound int           // requests per name and round
+	Conns    int           // keep-alive connections (client goroutines)
+	MaxTime  time.Duration // the whole suite, whatever Rounds and PerRound ask
+}
+
+// E2ESeries is every round of one name of E2ENames.
+type E2ESeries struct {
+	Name   string
+	Rounds []E2EResult
+}
+
+// RunE2ESuite starts one loopback server per name of E2ENames, warms each
+// one's connections and checks its answers, then runs opts.Rounds rounds
+// of opts.PerRound requests per name. The order of the names rotates from
+// round to round, and each round is short, so that a burst of load on the
+// machine lands on every middleware alike and each is set against the
+// bare handler of the same round. progress, if not nil, gets a line per
+// round. Rounds the time bound cut short are dropped whole.
+func RunE2ESuite(ctx context.Context, opts E2EOptions, progress io.Writer) ([]E2ESeries, error) {
+	names := E2ENames()
+	servers := make([]*E2EServer, len(names))
+	defer func() {
+		for _, s := range servers {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+	for i, name := range names {
+		h, err := E2EHandler(name)
+		if err != nil {
+			return nil, err
+		}
+		if servers[i], err = StartE2E(h, opts.Conns); err != nil {
+			return nil, err
+		}
+		if err := servers[i].Warm(opts.Conns, name != Bare && name != BareAgain); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.MaxTime)
+	defer cancel()
+	series := make([]E2ESeries, len(names))
+	for i, name := range names {
+		series[i].Name = name
+	}
+	for round := range opts.Rounds {
+		results := make([]E2EResult, len(names))
+		for k := range names {
+			i := (k + round) % len(names)
+			deadline, _ := ctx.Deadline()
+			res, err := servers[i].Run(ctx, opts.PerRound, opts.Conns, time.Until(deadline))
+			if err != nil {
+				return series, fmt.Errorf("%s, round %d: %w", names[i], round+1, err)
+			}
+			if res.Stopped {
+				return series, nil // out of time: keep the whole rounds only
+			}
+			results[i] = res
+		}
+		for i := range names {
+			series[i].Rounds = append(series[i].Rounds, results[i])
+		}
+		if progress != nil {
+			fmt.Fprintf(progress, "end to end: round %d of %d: bare %.0f req/s, %s %.0f req/s\n", round+1, opts.Rounds,
+				results[0].RequestsPerSecond(), names[1], results[1].RequestsPerSecond())
+		}
+	}
+	return series, nil
+}
+
+// Overheads is, round by round, how much lower name's throughput was than
+// the bare handler's in the same round, as a fraction (0.01 = 1% fewer
+// requests per second; negative when it was faster).
+func Overheads(series []E2ESeries, name string) []float64 {
+	var bare, lib *E2ESeries
+	for i := range series {
+		if series[i].Name == Bare {
+			bare = &series[i]
+		}
+		if series[i].Name == name {
+			lib = &series[i]
+		}
+	}
+	if bare == nil || lib == nil {
+		return nil
+	}
+	out := make([]float64, 0, len(lib.Rounds))
+	for r := range min(len(bare.Rounds), len(lib.Rounds)) {
+		if b := bare.Rounds[r].RequestsPerSecond(); b > 0 {
+			out = append(out, 1-lib.Rounds[r].RequestsPerSecond()/b)
+		}
+	}
+	return out
+}
