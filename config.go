@@ -39,6 +39,8 @@ type config struct {
 	preflightVary  string
 
 	logger *slog.Logger
+
+	slots slotPool // where response header values are written: see slotPool
 }
 
 // compiler turns Options into a config, one group of fields at a time, collecting every problem.
@@ -256,7 +258,12 @@ func (k *compiler) preflightStatus() {
 	}
 	k.norm.PreflightStatus = c.status
 
+	// What a successful preflight's answer depends on. Under "*" the Origin is not one of them: the answer
+	// is the same for every origin.
 	c.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+	if c.anyOrigin {
+		c.preflightVary = "Access-Control-Request-Method, Access-Control-Request-Headers"
+	}
 	if c.privateNetwork {
 		c.preflightVary += ", Access-Control-Request-Private-Network"
 	}

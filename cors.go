@@ -161,17 +161,12 @@ func (cfg *config) checkOrigin(origin []string) (reason string) {
 	return cfg.originAllowed(origin[0])
 }
 
-// allowOriginValue is the Access-Control-Allow-Origin value for an allowed origin. "*" is sent only for a
-// "*" policy, which is never credentialed (Fetch §3.2.5: "*" fails the CORS check with credentials).
-func (cfg *config) allowOriginValue(origin string) string {
-	if cfg.anyOrigin {
-		return "*"
-	}
-	return origin
-}
-
 // actual adds the CORS headers for a request that is not a preflight (Fetch §3.2.3 "HTTP responses").
 func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
+	if cfg.anyOrigin {
+		cfg.public(h)
+		return
+	}
 	allowed := false
 	if origin != nil {
 		if reason := cfg.checkOrigin(origin); reason != "" {
@@ -191,12 +186,12 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	if n == 0 {
 		return
 	}
-	w := headerWriter{h: h, vals: make([]string, n)}
+	w := headerWriter{h: h, vals: cfg.slots.take(n)}
 	if addVary {
 		w.appendVary(vary, hOrigin)
 	}
 	if allowed {
-		w.set(hACAO, cfg.allowOriginValue(origin[0]))
+		w.set(hACAO, origin[0])
 		if cfg.credentials {
 			w.set(hACAC, "true")
 		}
@@ -206,10 +201,24 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	}
 }
 
-// headerWriter writes header values into slices of one backing array, allocated once per response, so
-// that no value slice is shared with another request and a handler that edits one in place (h[k][0] = v)
-// cannot change what any other request sees. Each slice is capped at its length, so appending to it
-// copies instead of overwriting the next header's values.
+// public adds the headers of a "*" policy to an actual response. Such a policy is never credentialed
+// (Fetch §3.2.5: "*" fails the CORS check of a credentialed request), so its answer is the same for every
+// caller: "Access-Control-Allow-Origin: *" on every response, with or without Origin, and no Vary. This is
+// what the Fetch standard advises for a public resource (appendix "CORS protocol and HTTP caches"): a
+// shared cache keeps one copy and serves it to every origin. Nothing of the request is reflected, so a
+// "null" or malformed Origin changes nothing.
+func (cfg *config) public(h http.Header) {
+	w := headerWriter{h: h, vals: cfg.slots.take(1 + boolInt(cfg.aceh != ""))}
+	w.set(hACAO, "*")
+	if cfg.aceh != "" {
+		w.set(hACEH, cfg.aceh)
+	}
+}
+
+// headerWriter writes header values into slices cut from vals, which no other response ever sees (see
+// slotPool), so that a handler that edits a value in place (h[k][0] = v) cannot change what any other
+// request sees. Each slice is capped at its length, so appending to it copies instead of overwriting the
+// next header's values.
 type headerWriter struct {
 	h    http.Header
 	vals []string

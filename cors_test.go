@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,8 +49,10 @@ func TestActualRequests(t *testing.T) {
 		{"an OPTIONS without Access-Control-Request-Method is an actual request", app, req{method: http.MethodOptions, origin: []string{"http://localhost:3000"}},
 			http.Header{"Access-Control-Allow-Origin": {"http://localhost:3000"}, "Access-Control-Allow-Credentials": {"true"}, "Access-Control-Expose-Headers": {"x-total-count"}}},
 		{"star without credentials answers star", public, get("https://anyone.example"), http.Header{"Access-Control-Allow-Origin": {"*"}}},
-		{"star still refuses a malformed origin", public, get("https://Anyone.example"), http.Header{}},
-		{"star still refuses null", public, get("null"), http.Header{}},
+		{"star answers star without Origin: the resource is public", public, req{}, http.Header{"Access-Control-Allow-Origin": {"*"}}},
+		{"star answers star to a malformed origin: nothing is reflected", public, get("https://Anyone.example"), http.Header{"Access-Control-Allow-Origin": {"*"}}},
+		{"star answers star to null: nothing is reflected", public, get("null"), http.Header{"Access-Control-Allow-Origin": {"*"}}},
+		{"star answers star to two Origin lines: nothing is reflected", public, req{origin: []string{"https://a.example", "https://b.example"}}, http.Header{"Access-Control-Allow-Origin": {"*"}}},
 		{"star exposes every header without credentials", Options{AllowedOrigins: []string{"*"}, ExposedHeaders: []string{"*", "x-a"}}, get("https://a.example"),
 			http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Expose-Headers": {"*"}}},
 		{"AllowOriginFunc is asked when no entry matches", Options{AllowedOrigins: []string{"https://a.example"}, AllowOriginFunc: func(o string) bool { return o == "https://b.example" }}, get("https://b.example"),
@@ -63,7 +66,13 @@ func TestActualRequests(t *testing.T) {
 			assert.True(t, res.reached, "an actual request always reaches the handler")
 			assert.Equal(t, http.StatusOK, res.code)
 			assert.Equal(t, tt.want, corsHeaders(res.header))
-			assert.Equal(t, []string{"Origin"}, res.header.Values("Vary"), "every actual response varies on Origin")
+			if slices.Equal(tt.opts.AllowedOrigins, []string{"*"}) {
+				// Fetch, appendix "CORS protocol and HTTP caches": a "*" answer is the same for every
+				// origin, so a shared cache may keep one copy for all.
+				assert.Empty(t, res.header.Values("Vary"), "a \"*\" policy's answer does not vary on Origin")
+			} else {
+				assert.Equal(t, []string{"Origin"}, res.header.Values("Vary"), "every actual response varies on Origin")
+			}
 		})
 	}
 }
@@ -107,6 +116,11 @@ func TestPreflights(t *testing.T) {
 			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Methods": {"patch"}}},
 		{"star headers without credentials answers star", Options{AllowedOrigins: []string{"*"}, AllowedHeaders: []string{"*"}}, preflight("https://a.example", "GET", "x-a", "x-b"),
 			http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Allow-Headers": {"*"}}},
+		{"star answers a preflight from null: no credentials, nothing reflected", public, preflight("null", "GET"),
+			http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}}},
+		{"star answers a preflight from a malformed origin", public, preflight("https://A.example/", "GET"),
+			http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}}},
+		{"star still refuses a method it does not allow", public, preflight("https://a.example", "PUT"), nil},
 		{"star headers never cover Authorization", Options{AllowedOrigins: []string{"*"}, AllowedHeaders: []string{"*"}}, preflight("https://a.example", "GET", "authorization", "x-a"), nil},
 		{"star headers never cover Authorization with credentials either", Options{AllowedOrigins: []string{"https://a.example"}, AllowedHeaders: []string{"*"}, AllowCredentials: true}, preflight("https://a.example", "GET", "Authorization"), nil},
 		{"Authorization listed by name passes beside star", Options{AllowedOrigins: []string{"*"}, AllowedHeaders: []string{"*", "Authorization"}}, preflight("https://a.example", "GET", "authorization", "x-a"),
@@ -144,6 +158,9 @@ func TestPreflights(t *testing.T) {
 			assert.Equal(t, http.StatusNoContent, res.code)
 			assert.Equal(t, tt.want, corsHeaders(res.header))
 			wantVary := "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+			if slices.Equal(tt.opts.AllowedOrigins, []string{"*"}) {
+				wantVary = "Access-Control-Request-Method, Access-Control-Request-Headers" // the same answer for every origin
+			}
 			if tt.opts.AllowPrivateNetwork {
 				wantVary += ", Access-Control-Request-Private-Network"
 			}

@@ -129,15 +129,16 @@ func FuzzOriginMatchesReference(f *testing.F) {
 		req.Header["Origin"] = []string{origin}
 		c.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(rec, req)
 		acao := rec.Header().Values("Access-Control-Allow-Origin")
+		if containsAny(ref) && !credentials {
+			// A "*" policy answers "*" to every request, whatever its Origin: nothing is reflected.
+			require.Equal(t, []string{"*"}, acao)
+			return
+		}
 		if !want {
 			require.Empty(t, acao, "Handler allowed %q with patterns %q", origin, entries)
 			return
 		}
-		if len(ref) > 0 && containsAny(ref) && !credentials {
-			require.Equal(t, []string{"*"}, acao)
-		} else {
-			require.Equal(t, []string{origin}, acao, "Handler refused %q with patterns %q", origin, entries)
-		}
+		require.Equal(t, []string{origin}, acao, "Handler refused %q with patterns %q", origin, entries)
 	})
 }
 

@@ -11,7 +11,9 @@ import (
 // never sends the actual request, and an OPTIONS response is not cacheable (RFC 9110 §9.3.7), so it needs
 // no Vary either. Nothing here allocates until the preflight is known to succeed.
 func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, acrm []string) {
-	if reason := cfg.checkOrigin(origin); reason != "" {
+	// Under "*" any Origin passes, "null" included: a preflight never carries credentials, and Fetch's
+	// CORS check (§4.9) passes "Access-Control-Allow-Origin: *" whatever the request's origin.
+	if reason := cfg.checkOrigin(origin); reason != "" && !cfg.anyOrigin {
 		cfg.refuse(rw, r, reason, firstOrEmpty(origin))
 		return
 	}
@@ -68,8 +70,12 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 	case n > 0:
 		size++
 	}
-	w := headerWriter{h: h, vals: make([]string, size)}
-	w.set(hACAO, cfg.allowOriginValue(origin[0]))
+	w := headerWriter{h: h, vals: cfg.slots.take(size)}
+	if cfg.anyOrigin {
+		w.set(hACAO, "*")
+	} else {
+		w.set(hACAO, origin[0])
+	}
 	if cfg.credentials {
 		w.set(hACAC, "true")
 	}

@@ -59,13 +59,23 @@ func (p *Pattern) Match(s string) bool {
 	return len(host) > len(p.Host) && strings.HasSuffix(host, p.Host)
 }
 
-// Set is the immutable set of configured origins.
+// Set is the immutable set of configured origins. Every lookup costs the same whatever the number of
+// origins configured: exact origins are hashed whole; a pattern is found by hashing the request's host
+// (any-port patterns) or its parent domains, only at the depths some pattern names (subdomain
+// wildcards), and then comparing the scheme and port of the few patterns on that host.
 type Set struct {
 	// The exact origins: a list when there are few, since comparing a handful of strings costs less
 	// than hashing one; a map otherwise.
-	few      []string
-	exact    map[string]struct{}
-	patterns []Pattern
+	few   []string
+	exact map[string]struct{}
+
+	// anyPort holds the patterns with an exact host and ":*", by host.
+	anyPort map[string][]Pattern
+	// parents holds the subdomain wildcards, by parent domain with its leading dot (".example.com").
+	parents map[string][]Pattern
+	// depths has bit d set when some subdomain wildcard's parent domain has d labels (1 to 127: a host
+	// has at most 253 bytes). A request host is looked up only at those depths.
+	depths [2]uint64
 }
 
 // fewExact is the most exact origins kept as a list.
@@ -73,16 +83,58 @@ const fewExact = 8
 
 // NewSet returns a set of exact serialised origins and patterns. It keeps its own copies.
 func NewSet(exact []string, patterns []Pattern) *Set {
-	s := &Set{patterns: append([]Pattern(nil), patterns...)}
+	s := new(Set)
 	if len(exact) <= fewExact {
 		s.few = append([]string(nil), exact...)
-		return s
+	} else {
+		s.exact = make(map[string]struct{}, len(exact))
+		for _, e := range exact {
+			s.exact[e] = struct{}{}
+		}
 	}
-	s.exact = make(map[string]struct{}, len(exact))
-	for _, e := range exact {
-		s.exact[e] = struct{}{}
+	for _, p := range patterns {
+		switch {
+		case p.Subdomains:
+			if s.parents == nil {
+				s.parents = make(map[string][]Pattern)
+			}
+			s.parents[p.Host] = append(s.parents[p.Host], p)
+			d := strings.Count(p.Host, ".") // p.Host starts with the dot
+			s.depths[d/64&1] |= 1 << (d % 64)
+		case p.AnyPort:
+			if s.anyPort == nil {
+				s.anyPort = make(map[string][]Pattern)
+			}
+			s.anyPort[p.Host] = append(s.anyPort[p.Host], p)
+		default:
+			// An exact origin given as a pattern: what Match of it accepts is exactly its serialisation.
+			// NewSet's callers pass such origins in exact; this keeps the set correct if one does not.
+			s.addExact(p.Scheme + "://" + p.Host + portSuffix(p.Port))
+		}
 	}
 	return s
+}
+
+func (s *Set) addExact(origin string) {
+	if s.exact == nil && len(s.few) < fewExact {
+		s.few = append(s.few, origin)
+		return
+	}
+	if s.exact == nil {
+		s.exact = make(map[string]struct{}, fewExact+1)
+		for _, e := range s.few {
+			s.exact[e] = struct{}{}
+		}
+		s.few = nil
+	}
+	s.exact[origin] = struct{}{}
+}
+
+func portSuffix(port string) string {
+	if port == "" {
+		return ""
+	}
+	return ":" + port
 }
 
 // HasExact reports whether serialised is one of the exact origins. The comparison is byte for byte:
@@ -103,8 +155,55 @@ func (s *Set) HasExact(serialised string) bool {
 // MatchPattern reports whether some pattern matches the origin serialised as s, in the sense of
 // [Pattern.Match]: a false answer always holds, a true one once s has parsed as a canonical origin.
 func (s *Set) MatchPattern(serialised string) bool {
-	for i := range s.patterns {
-		if s.patterns[i].Match(serialised) {
+	if s.anyPort == nil && s.parents == nil {
+		return false
+	}
+	// Split serialised as a canonical origin is split: scheme "://" host [":" port], the host
+	// bracketed if it is an IPv6 address. On any other text the split may be wrong, and so may a true
+	// answer, which the caller's parse then refuses; a false answer holds, as for Pattern.Match, since
+	// a canonical origin that a pattern allows is split right.
+	i := strings.Index(serialised, "://")
+	if i < 0 {
+		return false
+	}
+	scheme, host := serialised[:i], serialised[i+3:]
+	port, hasPort := "", false
+	if j := strings.LastIndexByte(host, ':'); j > strings.LastIndexByte(host, ']') {
+		host, port, hasPort = host[:j], host[j+1:], true
+	}
+	if ps, ok := s.anyPort[host]; ok && matchAny(ps, scheme, port, hasPort) {
+		return true
+	}
+	if s.parents == nil {
+		return false
+	}
+	// Walk the host's parent domains from the shortest, one label at a time, looking up only the
+	// depths some wildcard names. The parent must leave at least one label in front of it: the
+	// loop stops before the host's first label.
+	depth := 0
+	for j := len(host) - 1; j > 0; j-- {
+		if host[j] != '.' {
+			continue
+		}
+		depth++
+		if depth >= 128 {
+			break
+		}
+		if s.depths[depth/64]&(1<<(depth%64)) == 0 {
+			continue
+		}
+		if ps, ok := s.parents[host[j:]]; ok && matchAny(ps, scheme, port, hasPort) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchAny reports whether one of ps, which all have the request's host, has its scheme and port.
+func matchAny(ps []Pattern, scheme, port string, hasPort bool) bool {
+	for i := range ps {
+		p := &ps[i]
+		if p.Scheme == scheme && (p.AnyPort || hasPort && p.Port == port && port != "" || !hasPort && p.Port == "") {
 			return true
 		}
 	}

@@ -1,10 +1,13 @@
 package match
 
 import (
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestPatternMatch(t *testing.T) {
@@ -122,4 +125,94 @@ func TestNewSetKeepsItsOwnCopies(t *testing.T) {
 	assert.False(t, s.HasExact("https://b.example"))
 	assert.True(t, s.MatchPattern("https://x.example.com"))
 	assert.False(t, s.MatchPattern("https://x.evil.net"))
+}
+
+// The index must answer as the obvious scan over every pattern does, on every canonical origin, whatever
+// the number and shape of the patterns: the scan is the reference.
+func TestSetAgreesWithScanningEveryPattern(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	schemes := []string{"http", "https", "app"}
+	labels := []string{"a", "b", "example", "com", "co", "uk", "localhost", "x-y"}
+	ports := []string{"", "80", "443", "3000", "8443"}
+	host := func() string {
+		if rng.IntN(10) == 0 {
+			return []string{"127.0.0.1", "[::1]", "[2001:db8::1]"}[rng.IntN(3)]
+		}
+		n := 1 + rng.IntN(4)
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = labels[rng.IntN(len(labels))]
+		}
+		return strings.Join(parts, ".")
+	}
+	pick := func(s []string) string { return s[rng.IntN(len(s))] }
+	matched := 0
+	for round := range 300 {
+		var patterns []Pattern
+		for range 1 + rng.IntN(40) {
+			p := Pattern{Scheme: pick(schemes), Host: host(), Port: pick(ports)}
+			switch rng.IntN(3) {
+			case 0:
+				if !strings.HasPrefix(p.Host, "[") && !strings.HasPrefix(p.Host, "127") {
+					p.Subdomains, p.Host = true, "."+p.Host
+				}
+			case 1:
+				p.AnyPort, p.Port = true, ""
+			}
+			patterns = append(patterns, p)
+		}
+		s := NewSet(nil, patterns)
+		for range 200 {
+			scheme, h, port := pick(schemes), host(), pick(ports)
+			if rng.IntN(2) == 0 {
+				// Near one of the patterns: its scheme and host (under a wildcard, with a label in front),
+				// and its port or another.
+				p := patterns[rng.IntN(len(patterns))]
+				scheme, h = p.Scheme, p.Host
+				if p.Subdomains {
+					h = pick(labels) + h
+				}
+				if rng.IntN(2) == 0 {
+					port = p.Port
+				}
+			}
+			origin := scheme + "://" + h
+			if port != "" {
+				origin += ":" + port
+			}
+			want := false
+			for i := range patterns {
+				want = want || patterns[i].Match(origin)
+			}
+			// A pattern with neither wildcard is kept as an exact origin.
+			require.Equal(t, want, s.HasExact(origin) || s.MatchPattern(origin), "round %d, %q against %+v", round, origin, patterns)
+			matched += boolInt(want)
+		}
+	}
+	// Not vacuous: the random origins hit the patterns often enough to compare both answers.
+	assert.Greater(t, matched, 10000, "of 60,000 origins")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestSetFindsAWildcardAmongTenThousand(t *testing.T) {
+	var exact []string
+	var patterns []Pattern
+	for i := range 5000 {
+		exact = append(exact, "https://tenant-"+strconv.Itoa(i)+".example")
+		patterns = append(patterns, Pattern{Scheme: "https", Host: ".customer-" + strconv.Itoa(i) + ".com", Subdomains: true})
+	}
+	s := NewSet(exact, patterns)
+	assert.True(t, s.HasExact("https://tenant-4711.example"))
+	assert.True(t, s.MatchPattern("https://app.customer-4711.com"))
+	assert.True(t, s.MatchPattern("https://a.b.customer-4999.com"))
+	assert.False(t, s.MatchPattern("https://customer-4711.com"), "never the parent itself")
+	assert.False(t, s.MatchPattern("http://app.customer-4711.com"), "the scheme must be equal")
+	assert.False(t, s.MatchPattern("https://app.customer-5000.com"))
+	assert.False(t, s.MatchPattern("https://app.customer-4711.com:8443"), "the default port only")
 }

@@ -1,0 +1,46 @@
+package cors
+
+import "sync"
+
+// slotPool hands out the string slots that response header values are written into, without an
+// allocation per request and without ever sharing a slot.
+//
+// net/http keeps a header's values in a []string that the handler may edit in place, so a value slice
+// that two responses share would let one handler's edit reach the other response (rs/cors shares them;
+// we never do). Every response therefore gets slots of its own. Instead of allocating them per
+// request, they are cut from chunks of chunkSlots strings: each take cuts the next slots off the front of
+// a chunk, and a slot once handed out is never handed out again, nor written by this package after the
+// response's headers are set. A used-up chunk is dropped, and the garbage collector frees it once no
+// response refers to any of its slots.
+//
+// The chunks sit in a sync.Pool, which keeps one per processor without a lock on its fast path: a
+// request takes the chunk of the processor it runs on and puts it back, so concurrent requests never
+// contend on a shared counter. A chunk is held by one request at a time.
+type slotPool struct {
+	chunks sync.Pool
+}
+
+// chunk is the unused rest of one block of slots.
+type chunk struct {
+	free []string
+}
+
+// chunkSlots is the size of a chunk: at most 4 slots for an actual response and 7 for a preflight
+// (plus one per reflected request header), so a chunk of 4 KiB serves dozens of responses and
+// the allocation is amortised to nothing per request.
+const chunkSlots = 256
+
+// take returns n fresh slots, n > 0, that nothing else holds.
+func (p *slotPool) take(n int) []string {
+	c, _ := p.chunks.Get().(*chunk)
+	if c == nil {
+		c = new(chunk)
+	}
+	if len(c.free) < n {
+		c.free = make([]string, max(chunkSlots, n))
+	}
+	s := c.free[:n:n]
+	c.free = c.free[n:]
+	p.chunks.Put(c)
+	return s
+}
