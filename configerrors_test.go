@@ -2,6 +2,7 @@ package cors_test
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,8 @@ var configErrorCases = []struct {
 	{"wildcard over .co.uk with credentials", withCredentials(origins("https://*.co.uk")), "AllowedOrigins", "https://*.co.uk", []string{"co.uk is a public suffix", "name your own domain"}},
 	{"wildcard over github.io with credentials", withCredentials(origins("https://*.github.io")), "AllowedOrigins", "https://*.github.io", []string{"github.io is a public suffix", "name your own domain"}},
 	{"wildcard over an unlisted TLD with credentials", withCredentials(origins("https://*.internal")), "AllowedOrigins", "https://*.internal", []string{"public suffix"}},
+	{"wildcard over a wildcard rule of the suffix list with credentials", withCredentials(origins("https://*.kawasaki.jp")), "AllowedOrigins", "https://*.kawasaki.jp", []string{"public suffix", "as in https://*.example.example.kawasaki.jp"}},
+	{"wildcard with a port over a public suffix with credentials", withCredentials(origins("https://*.com:8443")), "AllowedOrigins", "https://*.com:8443", []string{"public suffix", "as in https://*.example.com:8443"}},
 	{"plain http with credentials", withCredentials(origins("http://app.example.com")), "AllowedOrigins", "http://app.example.com", []string{"plain-http", "use https://app.example.com", "DangerouslyAllowInsecureOrigins"}},
 	{"plain http wildcard with credentials", withCredentials(origins("http://*.example.com")), "AllowedOrigins", "http://*.example.com", []string{"plain-http", "use https://*.example.com", "DangerouslyAllowInsecureOrigins"}},
 	{"plain http with a port and credentials", withCredentials(origins("http://app.example.com:8080")), "AllowedOrigins", "http://app.example.com:8080", []string{"plain-http", "use https://app.example.com", "DangerouslyAllowInsecureOrigins"}},
@@ -184,6 +187,36 @@ func TestConfigErrorsAreReportedAllAtOnce(t *testing.T) {
 		{"PreflightStatus", "404"},
 	}, got)
 	assert.Equal(t, len(got), strings.Count(err.Error(), "cors: "), "one line per problem: %s", err)
+}
+
+// suggestedOrigin finds the origin or pattern an error message proposes ("write https://example.com",
+// "use https://...", "as in https://*.example.com"), if it names a concrete one.
+var suggestedOrigin = regexp.MustCompile(`(?:write|use|as in) ([a-z][a-z0-9+.-]*://[^\s,;()]+)`)
+
+// TestSuggestedOriginsAreAccepted: where an error proposes an origin to write instead, that origin, put
+// in place of the refused entry, is accepted — a fix that is refused again would send the user round in
+// circles.
+func TestSuggestedOriginsAreAccepted(t *testing.T) {
+	checked := 0
+	for _, tt := range configErrorCases {
+		if tt.field != "AllowedOrigins" {
+			continue
+		}
+		_, err := cors.New(tt.opts)
+		var ce *cors.ConfigError
+		require.True(t, errors.As(err, &ce), tt.name)
+		m := suggestedOrigin.FindStringSubmatch(ce.Reason)
+		if m == nil || strings.Contains(m[1], "[:port]") {
+			continue // the message names no concrete origin
+		}
+		fix := strings.TrimRight(m[1], ".:")
+		o := tt.opts
+		o.AllowedOrigins = []string{fix}
+		_, err = cors.New(o)
+		assert.NoError(t, err, "%s: the suggested %q is refused too", tt.name, fix)
+		checked++
+	}
+	assert.GreaterOrEqual(t, checked, 20, "most origin errors propose a concrete origin")
 }
 
 // TestConfigErrorTableIsNotVacuous: each bad value, replaced by its fix, is accepted — so every case

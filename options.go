@@ -27,9 +27,11 @@ type Options struct {
 	// users' data: never return true for an origin you do not control.
 	AllowOriginFunc func(origin string) bool `json:"-"`
 
-	// AllowedMethods lists the methods that preflights may request. Default: GET, HEAD, POST. DELETE, GET,
-	// HEAD, OPTIONS, POST and PUT are case-insensitive (Fetch upper-cases them); every other method is
-	// case-sensitive, exactly as browsers send it ("PATCH" is not "patch"). "*" allows any method.
+	// AllowedMethods lists the methods that preflights may request. Default: GET, HEAD, POST. An entry
+	// that is one of DELETE, GET, HEAD, OPTIONS, POST and PUT in any case is stored upper-cased, since
+	// browsers upper-case those six (Fetch §2.2.1 "normalize"); every other entry is kept as written. The
+	// method a preflight asks for is then compared exactly, as Fetch compares it: "PATCH" does not allow
+	// "patch", which is what fetch(u, {method: "patch"}) sends. "*" allows any method.
 	AllowedMethods []string `json:"allowed_methods"`
 
 	// AllowedHeaders lists the request headers that preflights may request, case-insensitively. "*" allows

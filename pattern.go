@@ -124,7 +124,7 @@ func parsePattern(entry string, credentials, insecureOK bool) (pattern, *ConfigE
 			return bad("a subdomain wildcard needs a domain name, not an IP address: write the address itself")
 		}
 		if credentials && isPublicSuffix(canonHost) {
-			return bad(canonHost + " is a public suffix (or everything under it is), so *." + canonHost + " would trust sites that anyone can register, with credentials: name your own domain, as in https://*.example." + canonHost)
+			return bad(canonHost + " is a public suffix (or everything under it is), so *." + canonHost + " would trust sites that anyone can register, with credentials: name your own domain, as in " + scheme + "://*." + ownDomainUnder(canonHost) + portPattern(p.match))
 		}
 		p.match.Host = "." + canonHost
 	}
@@ -237,6 +237,32 @@ func isPublicSuffix(domain string) bool {
 	child := "cors-check." + domain
 	suffix, _ := publicsuffix.PublicSuffix(child)
 	return suffix == child
+}
+
+// ownDomainUnder returns a domain under suffix that someone can register, and so that a subdomain
+// wildcard over it is accepted: "example." in front of suffix, once more where the list has a wildcard
+// rule ("*.kawasaki.jp" makes every child of kawasaki.jp a public suffix too), so that the example in
+// an error message is itself a fix.
+func ownDomainUnder(suffix string) string {
+	d := "example." + suffix
+	for range 4 { // the list's rules are at most a few labels deep
+		if !isPublicSuffix(d) {
+			return d
+		}
+		d = "example." + d
+	}
+	return d
+}
+
+// portPattern is the port part of a pattern as written: "", ":*" or ":8443".
+func portPattern(p match.Pattern) string {
+	switch {
+	case p.AnyPort:
+		return ":*"
+	case p.Port != "":
+		return ":" + p.Port
+	}
+	return ""
 }
 
 func indexAny(s, chars string) int {
