@@ -2,7 +2,9 @@
 // proxy_cache), that responses produced by the cors middleware can never be
 // served by the cache to a request from another origin, and that the test
 // would notice if they could: the same requests against a handler that sets
-// Access-Control-Allow-Origin without Vary are shown to be poisoned.
+// Access-Control-Allow-Origin without Vary are shown to be poisoned. A "*"
+// policy, whose answer is the same for everyone, is cached once and served to
+// every origin.
 package cachetest
 
 import (
@@ -157,6 +159,32 @@ func TestSharedCacheNeverServesAnotherOriginsACAO(t *testing.T) {
 			}
 			require.Positive(t, hits, "the cache served nothing, so this order proved nothing")
 		})
+	}
+}
+
+// TestSharedCacheKeepsOneCopyOfAPublicResource: under a "*" policy the answer
+// is the same for every caller (Fetch, "CORS protocol and HTTP caches"), so
+// the middleware adds no Vary: Origin and nginx keeps a single copy, which it
+// serves to every origin, to "null" and to requests without Origin, each time
+// with exactly "Access-Control-Allow-Origin: *".
+func TestSharedCacheKeepsOneCopyOfAPublicResource(t *testing.T) {
+	public := cors.MustNew(cors.Options{AllowedOrigins: []string{"*"}, ExposedHeaders: []string{backendCountHeader}})
+	upstream := httptest.NewServer(public.Handler(cacheableBackend()))
+	t.Cleanup(upstream.Close)
+	proxy := startNginx(t, upstream.Listener.Addr().String())
+
+	origins := []string{originA, originB, noOrigin, originRefused, "null", originA, "https://c.example", noOrigin, "null", originB}
+	responses := sendOrder(t, proxy, "/public/resource", origins)
+	for i, got := range responses {
+		assert.Equal(t, []string{"*"}, got.acao, "response %d: %s", i, got)
+		assert.Empty(t, got.acac, "response %d: a public resource is never credentialed: %s", i, got)
+		assert.NotContains(t, splitList(got.vary), "origin", "response %d: a public answer must not vary on Origin: %s", i, got)
+		assert.Equal(t, "1", got.backendResp, "response %d: every caller gets the one copy the backend made: %s", i, got)
+		if i == 0 {
+			assert.Equal(t, "MISS", got.cacheStatus, "the first request fills the cache: %s", got)
+		} else {
+			assert.Equal(t, "HIT", got.cacheStatus, "response %d: one copy serves every origin: %s", i, got)
+		}
 	}
 }
 
