@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -8,10 +9,30 @@ import (
 	"github.com/crossorigin/cors/examples/internal/corstest"
 )
 
-// One allowlist for fetch and WebSocket, with headless Chromium as the judge of what a page may open and read.
-func TestWebSocketExampleInChromium(t *testing.T) {
-	h, err := newHandler([]string{corstest.AllowedOrigin})
-	require.NoError(t, err)
+// One allowlist for fetch and WebSocket, with a real browser as the judge of what a page may open and read, for
+// each WebSocket library.
+func TestWebSocketExampleInBrowser(t *testing.T) {
+	for _, ep := range endpoints {
+		t.Run(ep.name, func(t *testing.T) {
+			h, err := newHandler([]string{corstest.AllowedOrigin}, ep.ws)
+			require.NoError(t, err)
 
-	corstest.RunBrowserSpec(t, corstest.ServeRecorded(t, h), corstest.WebSocketBrowserCases())
+			cases := corstest.WebSocketBrowserCases()
+			if ep.name == "coder" {
+				// gorilla writes its 101 on the hijacked connection, so the server's record shows no headers
+				// ("upgraded"); coder/websocket sends it through the ResponseWriter before hijacking, so it
+				// carries the headers the CORS middleware set for the allowed origin. Browsers ignore them on a
+				// WebSocket handshake: what matters is that the socket opens, which the case still checks.
+				for i := range cases {
+					cases[i].WantReceived = slices.Clone(cases[i].WantReceived)
+					for j, line := range cases[i].WantReceived {
+						if line == "GET /ws: 101, upgraded" {
+							cases[i].WantReceived[j] = "GET /ws: 101, CORS"
+						}
+					}
+				}
+			}
+			corstest.RunBrowserSpec(t, corstest.ServeRecorded(t, h), cases)
+		})
+	}
 }
