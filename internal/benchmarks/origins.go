@@ -3,7 +3,6 @@ package benchmarks
 import (
 	"net/http"
 	"strconv"
-	"sync"
 )
 
 // SweepSizes are the numbers of configured origins in the origin-count
@@ -136,8 +135,34 @@ func SweepBenchName(request string, n int, library string) string {
 	return "BenchmarkOrigins/" + request + "/" + strconv.Itoa(n) + "/" + library
 }
 
-// Sweep evaluates every library on every sweep request, once per process.
-var Sweep = sync.OnceValue(func() []*Cell { return Evaluate(SweepConfigs(), SweepScenarios()) })
+// Sweep evaluates every library on the given sweep scenarios (all of them
+// when none is given), building only the configurations they need. It is
+// not cached: 10,000 origins in every library make a heap that every
+// later benchmark's garbage collection would have to walk.
+func Sweep(scenarios ...*Scenario) []*Cell {
+	if len(scenarios) == 0 {
+		scenarios = SweepScenarios()
+	}
+	var configs []Config
+	seen := map[string]bool{}
+	for _, s := range scenarios {
+		if !seen[s.Config.Name] {
+			seen[s.Config.Name] = true
+			configs = append(configs, s.Config)
+		}
+	}
+	return Evaluate(configs, scenarios, false)
+}
+
+// SweepScenario returns the sweep scenario of a request at size n.
+func SweepScenario(request string, n int) *Scenario {
+	for _, s := range SweepScenarios() {
+		if s.Name == request && s.Size == n {
+			return s
+		}
+	}
+	return nil
+}
 
 // FindSweep returns a library's cell for a sweep request at size n.
 func FindSweep(cells []*Cell, request string, n int, library string) *Cell {
@@ -180,3 +205,7 @@ func ServeAfterVary(h http.Handler, w *Writer, r *http.Request, scratch []string
 	w.Header()["Vary"] = scratch[:1:1]
 	h.ServeHTTP(w, r)
 }
+
+// VaryMergeBench is the name of BenchmarkVaryMerge's benchmarks, which end
+// in "/<library>".
+const VaryMergeBench = "BenchmarkVaryMerge"

@@ -218,15 +218,16 @@ func (c *Cell) Wrong() bool {
 }
 
 // Matrix evaluates every library in every scenario, once per process.
-var Matrix = sync.OnceValue(func() []*Cell { return Evaluate(Configs(), Scenarios()) })
+var Matrix = sync.OnceValue(func() []*Cell { return Evaluate(Configs(), Scenarios(), true) })
 
-// quiet is the stateless handler behind Cell.Quiet.
-var quiet = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+// stateless is the handler behind Cell.Quiet.
+var stateless = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 
 // Evaluate builds every library once per configuration and sends it every
 // scenario of that configuration (matched by Config.Name), judging each
 // answer; a cell the library got wrong is not to be timed (Cell.Skip).
-func Evaluate(configs []Config, scenarios []*Scenario) []*Cell {
+// With quiet, it also builds each cell's Quiet handler.
+func Evaluate(configs []Config, scenarios []*Scenario, quiet bool) []*Cell {
 	libs := Libraries()
 	var cells []*Cell
 	for _, c := range configs {
@@ -237,8 +238,8 @@ func Evaluate(configs []Config, scenarios []*Scenario) []*Cell {
 		for i, lib := range libs {
 			nexts[i] = &Next{}
 			handlers[i], errs[i] = build(lib, c, nexts[i])
-			if errs[i] == nil {
-				quiets[i], errs[i] = build(lib, c, quiet)
+			if errs[i] == nil && quiet {
+				quiets[i], errs[i] = build(lib, c, stateless)
 			}
 		}
 		for _, s := range scenarios {

@@ -1,11 +1,17 @@
-// Command report runs the benchmarks of this module with `go test -bench`
-// and prints a Markdown report: the machine, the outcome of every library
-// in every scenario, and per scenario the median ns/op, B/op and allocs/op
-// of every library with the ratio of ours to the fastest peer.
+// Command report runs the benchmarks of this module with `go test -bench`,
+// then the end-to-end suite over loopback HTTP/1.1, and prints a Markdown
+// report: the machine; per scenario, sequential and under b.RunParallel,
+// the ns/op, B/op and allocs/op of every library with the ratio of ours to
+// the fastest peer; the origin-count sweep; building with 1,000 and 10,000
+// origins; the Vary merge; requests per second and latency end to end;
+// every target of the project checked; and the outcome of every library
+// in every scenario, checked before timing.
 //
 // Run it from internal/benchmarks:
 //
-//	go run ./cmd/report [-count 6] [-benchtime 200ms] [-stat median|min] [-raw bench.txt]
+//	go run ./cmd/report [-count 5] [-benchtime 100ms] [-stat median|min] [-raw bench.txt]
+//	                    [-parts cors,parallel,origins,new,vary,e2e]
+//	                    [-e2e-rounds 20] [-e2e-requests 1000] [-e2e-conns 4] [-e2e-max 3m]
 //
 // The -raw file holds the untouched benchmark output, for benchstat.
 package main
@@ -13,6 +19,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -20,15 +27,22 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/crossorigin/cors/internal/benchmarks"
 )
 
 func main() {
-	count := flag.Int("count", 6, "passes over all benchmarks (reduced by -stat)")
-	benchtime := flag.String("benchtime", "200ms", "go test -benchtime for each run")
-	bench := flag.String("bench", "^(BenchmarkCORS|BenchmarkNew)$", "go test -bench pattern")
+	count := flag.Int("count", 5, "passes over all benchmarks (reduced by -stat)")
+	benchtime := flag.String("benchtime", "100ms", "go test -benchtime for each run")
+	parts := flag.String("parts", strings.Join(allParts, ","), "what to run, comma-separated: "+strings.Join(allParts, ", "))
+	bench := flag.String("bench", "", "go test -bench pattern (default: the one -parts names)")
+	e2eRounds := flag.Int("e2e-rounds", 20, "end to end: rounds (each runs every middleware once, in rotating order)")
+	e2eRequests := flag.Int("e2e-requests", 1000, "end to end: requests per middleware and round")
+	e2eConns := flag.Int("e2e-conns", 4, "end to end: keep-alive connections, one client goroutine each")
+	e2eMax := flag.Duration("e2e-max", 3*time.Minute, "end to end: time bound of the whole suite")
 	stat := flag.String("stat", "median", "statistic over the passes: median, or min (on a busy machine)")
 	from := flag.String("from", "", "report on this saved benchmark output instead of running the benchmarks")
 	raw := flag.String("raw", "", "also write the raw go test output to this file (for benchstat)")
@@ -43,12 +57,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "report: -stat must be median or min")
 		os.Exit(2)
 	}
+	want, err := parseParts(*parts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(2)
+	}
+	if *bench == "" {
+		*bench = benchPattern(want)
+	}
 	var out []byte
-	var err error
 	loadBefore := loadAverage()
-	if *from != "" {
+	switch {
+	case *from != "":
 		out, err = os.ReadFile(*from)
-	} else {
+	case *bench != "":
 		out, err = runBenchmarks(*bench, *benchtime, *count)
 	}
 	if *raw != "" && *from == "" {
@@ -60,6 +82,16 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
+	}
+	var e2e *E2E
+	if want["e2e"] && *from == "" {
+		opts := benchmarks.E2EOptions{Rounds: *e2eRounds, PerRound: *e2eRequests, Conns: *e2eConns, MaxTime: *e2eMax}
+		series, err := benchmarks.RunE2ESuite(context.Background(), opts, os.Stderr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "report: end to end:", err)
+			os.Exit(1)
+		}
+		e2e = &E2E{Options: opts, Series: series}
 	}
 	results, env := Parse(bytes.NewReader(out))
 	env.Run = fmt.Sprintf("%d pass(es) of `-benchtime %s`", *count, *benchtime)
@@ -78,7 +110,41 @@ func main() {
 	if *from == "" {
 		env.Library = libraryRevision()
 	}
-	Write(os.Stdout, env, results, benchmarks.Matrix())
+	Write(os.Stdout, env, results, e2e)
+}
+
+// allParts are the sections -parts can name, in report order.
+var allParts = []string{"cors", "parallel", "origins", "new", "vary", "e2e"}
+
+func parseParts(s string) (map[string]bool, error) {
+	want := map[string]bool{}
+	for p := range strings.SplitSeq(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !slices.Contains(allParts, p) {
+			return nil, fmt.Errorf("-parts: no part %q (have %s)", p, strings.Join(allParts, ", "))
+		}
+		want[p] = true
+	}
+	return want, nil
+}
+
+// benchPattern is the go test -bench pattern of the parts, "" for none.
+func benchPattern(want map[string]bool) string {
+	names := map[string]string{"cors": "BenchmarkCORS", "parallel": "BenchmarkCORSParallel",
+		"origins": "BenchmarkOrigins", "new": "BenchmarkNew", "vary": "BenchmarkVaryMerge"}
+	var alt []string
+	for _, p := range allParts {
+		if want[p] && names[p] != "" {
+			alt = append(alt, names[p])
+		}
+	}
+	if len(alt) == 0 {
+		return ""
+	}
+	return "^(" + strings.Join(alt, "|") + ")$"
 }
 
 // runBenchmarks builds the module's test binary once, then runs every

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crossorigin/cors/internal/benchmarks"
 	"github.com/stretchr/testify/assert"
@@ -68,7 +69,7 @@ func row(t *testing.T, scenario string, ns map[string]float64) Row {
 		name := "BenchmarkCORS/" + scenario + "/" + lib
 		results[name] = &Result{Name: name, Samples: []Sample{{NsPerOp: v}}}
 	}
-	for _, r := range Rows(results, benchmarks.Matrix()) {
+	for _, r := range Rows(results, benchmarks.Matrix(), "BenchmarkCORS") {
 		if r.Scenario == scenario {
 			return r
 		}
@@ -86,16 +87,79 @@ func TestTheRatioIsOursOverTheFastestPeerNeverTheBareFloor(t *testing.T) {
 	assert.InDelta(t, 0.5, r.Ratio(), 1e-9)
 }
 
-func TestTheFairRatioLeavesOutPeersThatTakeAShortcut(t *testing.T) {
+func TestTheFirstRatioCountsRSButNotAPeerThatSkipsVaryAndTheFairOneNeither(t *testing.T) {
 	// rs shares header slices and gorilla omits Vary here; chi and jub0bs do neither.
 	r := row(t, "one_origin_creds/actual_refused", map[string]float64{
 		benchmarks.Ours: 100, benchmarks.RS: 50, benchmarks.Chi: 300,
 		benchmarks.Gorilla: 40, benchmarks.Jub0bs: 200, benchmarks.Bare: 5,
 	})
-	assert.Equal(t, benchmarks.Gorilla, r.Peer)
-	assert.InDelta(t, 2.5, r.Ratio(), 1e-9)
+	assert.Equal(t, benchmarks.RS, r.Peer, "gorilla does not do the scenario's work here")
+	assert.InDelta(t, 2.0, r.Ratio(), 1e-9)
+	assert.Equal(t, skipsVary, r.Cells[benchmarks.Gorilla])
 	assert.Equal(t, benchmarks.Jub0bs, r.PeerFair)
 	assert.InDelta(t, 0.5, r.FairRatio(), 1e-9)
+}
+
+func TestGorillaCountsWhereItWritesWhatTheOthersWrite(t *testing.T) {
+	r := row(t, "one_origin_creds/preflight_refused", map[string]float64{
+		benchmarks.Ours: 30, benchmarks.RS: 200, benchmarks.Gorilla: 25, benchmarks.Jub0bs: 60,
+	})
+	assert.Equal(t, benchmarks.Gorilla, r.Peer)
+	assert.Equal(t, benchmarks.Gorilla, r.PeerFair)
+	assert.InDelta(t, 1.2, r.Ratio(), 1e-9)
+}
+
+func TestPartsNameTheBenchmarksToRun(t *testing.T) {
+	all, err := parseParts(strings.Join(allParts, ","))
+	require.NoError(t, err)
+	assert.Equal(t, "^(BenchmarkCORS|BenchmarkCORSParallel|BenchmarkOrigins|BenchmarkNew|BenchmarkVaryMerge)$", benchPattern(all))
+	e2e, err := parseParts("e2e")
+	require.NoError(t, err)
+	assert.Empty(t, benchPattern(e2e), "the end-to-end suite runs in the report's own process")
+	_, err = parseParts("cors,bogus")
+	assert.ErrorContains(t, err, `no part "bogus"`)
+}
+
+func TestSpreadIsMedianLowestHighest(t *testing.T) {
+	med, lo, hi := spread([]float64{0.03, -0.01, 0.01, 0.02})
+	assert.InDelta(t, 0.015, med, 1e-12)
+	assert.InDelta(t, -0.01, lo, 1e-12)
+	assert.InDelta(t, 0.03, hi, 1e-12)
+	assert.Equal(t, "1.5%", percent(med))
+}
+
+func TestTheSweepRatioIsTheMostOriginsOverTheFewest(t *testing.T) {
+	results := map[string]*Result{}
+	for i, n := range benchmarks.SweepSizes {
+		name := benchmarks.SweepBenchName(benchmarks.SweepActualSubdomain, n, benchmarks.Ours)
+		results[name] = &Result{Name: name, Samples: []Sample{{NsPerOp: 100 + 10*float64(i)}}}
+	}
+	assert.InDelta(t, 1.3, sweepRatio(results, benchmarks.SweepActualSubdomain, benchmarks.Ours), 1e-9)
+	assert.True(t, math.IsNaN(sweepRatio(results, benchmarks.SweepActualExact, benchmarks.Ours)))
+}
+
+func TestTheReportChecksEveryTargetItHasNumbersFor(t *testing.T) {
+	results, _ := Parse(strings.NewReader(sampleOutput + `BenchmarkNew/10000_origins/crossorigin-2 	 10	 25000000 ns/op	 1 B/op	 1 allocs/op
+BenchmarkVaryMerge/crossorigin-2 	 1000	 150 ns/op	 32 B/op	 1 allocs/op
+`))
+	series := []benchmarks.E2ESeries{{Name: benchmarks.Bare}, {Name: benchmarks.Ours}, {Name: benchmarks.BareAgain}}
+	for i, rps := range []int{10000, 9900, 10050} {
+		for range 3 {
+			series[i].Rounds = append(series[i].Rounds, benchmarks.E2EResult{Requests: rps, Elapsed: time.Second,
+				Latencies: []time.Duration{100 * time.Microsecond, 200 * time.Microsecond}})
+		}
+	}
+	var b strings.Builder
+	Write(&b, Env{Stat: "median", CPUs: 2}, results, &E2E{Options: benchmarks.E2EOptions{Conns: 4, PerRound: 100}, Series: series})
+	out := b.String()
+	assert.Contains(t, out, "- `New` with 10000 origins: 25.00 ms, under 20 ms ✗.")
+	assert.Contains(t, out, "- `New` with 1000 origins: 0.50 ms, under 1 ms ✓.")
+	assert.Contains(t, out, "the one path that may allocate: 1 allocs/op ✓")
+	assert.Contains(t, out, "- End to end, ours within 2% of the bare handler's requests per second: ✓ median 1.0% over 3 rounds")
+	assert.Contains(t, out, "| bare_again (control) | 10,050 | 100.0 | 200.0 | -0.5% |")
+	assert.Contains(t, out, "#### Public `*` policy")
+	assert.Contains(t, out, "#### Outcomes (checked before timing)")
+	assert.NotContains(t, out, "#### Origin-count sweep", "no sweep results, no sweep table")
 }
 
 func TestCellsThatAreNotMeasuredSayWhy(t *testing.T) {
