@@ -76,6 +76,9 @@ func costCases() []struct {
 		{"actual request with star", Options{AllowedOrigins: []string{"*"}, ExposedHeaders: []string{"X-Total-Count"}}, get("https://a.example").build(), 0},
 		{"actual request with star, without Origin", public, req{}.build(), 0},
 		{"actual request with star after an outer layer set Vary", public, req{origin: []string{"https://a.example"}, header: http.Header{"Vary": {"Accept-Encoding"}}}.build(), 0},
+		{"cross-origin write refused by CrossOriginProtection", guarded, write(http.MethodPost, "cross-site", "https://evil.example").build(), 0},
+		{"cross-origin write allowed by CrossOriginProtection", guarded, write(http.MethodPut, "cross-site", "https://a.example.org").build(), 0},
+		{"allowed actual request with Timing-Allow-Origin", Options{AllowedOrigins: []string{"https://a.example"}, TimingAllowOrigin: true}, get("https://a.example").build(), 0},
 		{"allowed request among 10,000 origins", tenThousand, get("https://app.customer-4711.com").build(), 0},
 		{"refused request among 10,000 origins", tenThousand, get("https://app.customer-4711.org").build(), 0},
 	}

@@ -38,6 +38,9 @@ type config struct {
 	status         int
 	preflightVary  string
 
+	protectWrites bool // CrossOriginProtection
+	timingAllow   bool // TimingAllowOrigin
+
 	logger *slog.Logger
 
 	slots slotPool // where response header values are written: see slotPool
@@ -63,6 +66,8 @@ func newConfig(o Options) (*config, error) {
 			credentials:    o.AllowCredentials,
 			originFunc:     o.AllowOriginFunc,
 			privateNetwork: o.AllowPrivateNetwork,
+			protectWrites:  o.CrossOriginProtection,
+			timingAllow:    o.TimingAllowOrigin,
 			logger:         o.Logger,
 		},
 		norm: &Options{
@@ -71,6 +76,8 @@ func newConfig(o Options) (*config, error) {
 			MaxAge:                          o.MaxAge,
 			AllowPrivateNetwork:             o.AllowPrivateNetwork,
 			DangerouslyAllowInsecureOrigins: o.DangerouslyAllowInsecureOrigins,
+			CrossOriginProtection:           o.CrossOriginProtection,
+			TimingAllowOrigin:               o.TimingAllowOrigin,
 			Logger:                          o.Logger,
 		},
 	}
@@ -120,6 +127,9 @@ func (k *compiler) origins() {
 		k.fail("AllowOriginFunc", "", `"*" in AllowedOrigins already allows every origin, so AllowOriginFunc would never be asked: remove one of them`)
 	case len(o.AllowedOrigins) == 0 && o.AllowOriginFunc == nil:
 		k.fail("AllowedOrigins", "", `no origin is allowed, so the middleware would refuse every cross-origin request: list origins such as "http://localhost:3000", or set AllowOriginFunc`)
+	}
+	if c.anyOrigin && o.CrossOriginProtection {
+		k.fail("CrossOriginProtection", "", `"*" in AllowedOrigins allows every origin, so CrossOriginProtection would refuse nothing: list the origins you trust in AllowedOrigins, or keep "*" and use net/http.CrossOriginProtection alone`)
 	}
 	c.origins = match.NewSet(exact, patterns)
 }

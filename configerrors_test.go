@@ -114,6 +114,9 @@ var configErrorCases = []struct {
 	{"expose Set-Cookie", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, ExposedHeaders: []string{"Set-Cookie"}}, "ExposedHeaders", "Set-Cookie", []string{"never expose Set-Cookie", "remove it"}},
 	{"expose a list in one entry", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, ExposedHeaders: []string{"X-A X-B"}}, "ExposedHeaders", "X-A X-B", []string{"token", "each header as its own entry"}},
 
+	// Cross-origin protection.
+	{"cross-origin protection under star", cors.Options{AllowedOrigins: []string{"*"}, CrossOriginProtection: true}, "CrossOriginProtection", "", []string{"would refuse nothing", "list the origins you trust", "net/http.CrossOriginProtection"}},
+
 	// Max age and preflight status.
 	{"max age over 24h", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, MaxAge: 25 * time.Hour}, "MaxAge", "25h0m0s", []string{"at most 24h", "2h"}},
 	{"max age in fractions of a second", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, MaxAge: 1500 * time.Millisecond}, "MaxAge", "1.5s", []string{"whole seconds"}},
@@ -238,6 +241,8 @@ func TestConfigErrorTableIsNotVacuous(t *testing.T) {
 		{AllowedOrigins: []string{"https://app.example.com"}, ExposedHeaders: []string{"*"}},
 		{AllowedOrigins: []string{"https://app.example.com"}, MaxAge: 24 * time.Hour, PreflightStatus: 200},
 		{AllowedOrigins: []string{"https://app.example.com"}, MaxAge: -time.Second, PreflightStatus: 299},
+		{AllowedOrigins: []string{"https://app.example.com", "https://*.example.com"}, CrossOriginProtection: true},
+		{AllowOriginFunc: func(string) bool { return false }, CrossOriginProtection: true},
 	}
 	for _, o := range fixes {
 		_, err := cors.New(o)

@@ -27,6 +27,10 @@ const (
 	hACEH  = "Access-Control-Expose-Headers"
 	hACMA  = "Access-Control-Max-Age"
 	hACAPN = "Access-Control-Allow-Private-Network"
+
+	// Resource Timing §4.5 and Fetch's "TAO check": the origins whose pages may read a response's
+	// timing details.
+	hTAO = "Timing-Allow-Origin"
 )
 
 // Cors is a CORS policy ready to serve requests. It is safe for concurrent use, including Reconfigure
@@ -69,7 +73,8 @@ func (c *Cors) Handler(next http.Handler) http.Handler {
 
 // Apply is Handler's work, for routers whose middleware is not an http.Handler wrapper. It sets the CORS
 // response headers on w for r. If r is a CORS preflight, Apply also writes the whole response (headers
-// and status, no body) and returns true: the caller must then stop, and not call the next handler.
+// and status, no body) and returns true: the caller must then stop, and not call the next handler. So it
+// does for a request that CrossOriginProtection refuses (403).
 func (c *Cors) Apply(w http.ResponseWriter, r *http.Request) (done bool) {
 	cfg := c.cfg.Load()
 	origin, hasOrigin := r.Header[hOrigin]
@@ -78,6 +83,14 @@ func (c *Cors) Apply(w http.ResponseWriter, r *http.Request) (done bool) {
 	if r.Method == http.MethodOptions && hasOrigin {
 		if acrm, ok := r.Header[hACRM]; ok {
 			cfg.preflight(w, r, origin, acrm)
+			return true
+		}
+	}
+	if cfg.protectWrites {
+		if reason, value := cfg.checkWrite(r, origin); reason != "" {
+			// No CORS header: the page may not read the refusal, and the handler never runs.
+			cfg.logRefusal(r, reason, value)
+			w.WriteHeader(http.StatusForbidden)
 			return true
 		}
 	}
@@ -181,7 +194,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	addVary := !varyCovers(vary, hOrigin)
 	n := boolInt(addVary)
 	if allowed {
-		n += 1 + boolInt(cfg.credentials) + boolInt(cfg.aceh != "")
+		n += 1 + boolInt(cfg.credentials) + boolInt(cfg.aceh != "") + boolInt(cfg.timingAllow)
 	}
 	if n == 0 {
 		return
@@ -198,6 +211,9 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 		if cfg.aceh != "" {
 			w.set(hACEH, cfg.aceh)
 		}
+		if cfg.timingAllow {
+			w.set(hTAO, origin[0])
+		}
 	}
 }
 
@@ -208,10 +224,13 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 // shared cache keeps one copy and serves it to every origin. Nothing of the request is reflected, so a
 // "null" or malformed Origin changes nothing.
 func (cfg *config) public(h http.Header) {
-	w := headerWriter{h: h, vals: cfg.slots.take(1 + boolInt(cfg.aceh != ""))}
+	w := headerWriter{h: h, vals: cfg.slots.take(1 + boolInt(cfg.aceh != "") + boolInt(cfg.timingAllow))}
 	w.set(hACAO, "*")
 	if cfg.aceh != "" {
 		w.set(hACEH, cfg.aceh)
+	}
+	if cfg.timingAllow {
+		w.set(hTAO, "*")
 	}
 }
 

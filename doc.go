@@ -54,13 +54,28 @@
 // carries Vary: Origin, appended to what is there, so that shared caches keep the answers for different
 // origins apart.
 //
+// A "*" policy is the exception: it is never credentialed, so its answer is the same for everyone. Every
+// actual response carries "Access-Control-Allow-Origin: *", with or without Origin, and no Vary: Origin,
+// so that a CDN keeps one copy of a public resource for every calling site, as the Fetch standard advises.
+//
+// # Cross-origin writes
+//
+// CORS decides what a page may read, not what it may send: an HTML form or a no-cors fetch from any site
+// reaches your handler with the user's cookies, and a refused CORS request is still delivered. With
+// CrossOriginProtection, the policy's allowlist also guards writes: a state-changing request that a
+// browser sends from an origin the policy does not allow is refused with 403 before the handler runs
+// (the algorithm of net/http.CrossOriginProtection, with this policy's exact origins, wildcards and
+// AllowOriginFunc as the trusted origins). TimingAllowOrigin lets the allowed pages read the
+// Resource Timing details of their calls.
+//
 // # Cost
 //
-// The policy is compiled once, in New or Reconfigure; a request only reads it. A refused preflight
-// allocates nothing, and every other request allocates at most once: one array holding all the header
-// values it writes, so that no two responses share a slice a handler could modify. Request headers are
-// read within fixed bounds (see MaxHeaderListBytes), so no request can cost more than a constant amount of
-// work.
+// The policy is compiled once, in New or Reconfigure; a request only reads it. No request allocates, but
+// one whose Vary an outer layer already set (merging into one line costs a string): the header values are
+// written into slots cut from per-policy chunks, each slot handed out once, so that no two responses share
+// a slice a handler could modify. Origins are found in time that does not grow with how many are
+// configured, and request headers are read within fixed bounds (see MaxHeaderListBytes), so no request
+// can cost more than a constant amount of work.
 //
 // # Routers
 //

@@ -16,8 +16,9 @@ type Options struct {
 	//   - a subdomain wildcard: "https://*.example.com" (one or more leading labels, never example.com itself);
 	//   - a port wildcard: "http://localhost:*" (any port, the default one included);
 	//   - both: "https://*.example.com:*";
-	//   - "*" alone: any origin (not with AllowCredentials) — any real one: "null" and malformed values
-	//     are refused even then.
+	//   - "*" alone: any origin (not with AllowCredentials). Every response then carries
+	//     "Access-Control-Allow-Origin: *" without Vary: Origin, since it reflects nothing; OriginAllowed
+	//     still refuses "null" and malformed values.
 	// Entries are normalised (lower case, punycode, default port dropped); requests must match byte for byte.
 	AllowedOrigins []string `json:"allowed_origins"`
 
@@ -64,6 +65,21 @@ type Options struct {
 	// DangerouslyAllowInsecureOrigins allows plain-http origins other than loopback ones together with
 	// AllowCredentials. Anyone on the network path of such a page can read what it reads.
 	DangerouslyAllowInsecureOrigins bool `json:"dangerously_allow_insecure_origins"`
+
+	// CrossOriginProtection refuses state-changing requests that a browser sends from an origin the
+	// policy does not allow, with 403 and before they reach the handler: the cross-site request forgery
+	// that CORS alone never stops (a refused form POST or no-cors fetch is still delivered). It follows
+	// net/http.CrossOriginProtection, with this policy's origins, wildcards and AllowOriginFunc as the
+	// trusted origins: GET, HEAD and OPTIONS always pass; so does a request whose Sec-Fetch-Site is
+	// same-origin or none, or, without Sec-Fetch-Site, one without Origin (not from a browser) or whose
+	// Origin's host and port are the request's Host. Any other request passes only if the policy allows
+	// its Origin. Not with "*" in AllowedOrigins, which would refuse nothing.
+	CrossOriginProtection bool `json:"cross_origin_protection"`
+
+	// TimingAllowOrigin adds Timing-Allow-Origin, with the value of Access-Control-Allow-Origin, to the
+	// actual responses of allowed origins, so that their pages can read the Resource Timing details of
+	// the calls (transfer sizes, Server-Timing) that browsers otherwise zero for cross-origin responses.
+	TimingAllowOrigin bool `json:"timing_allow_origin"`
 
 	// Logger, if set, receives one debug-level record per refused request, with the reason and the
 	// offending value. A nil Logger costs nothing.

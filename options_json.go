@@ -25,6 +25,8 @@ type optionsJSON struct {
 	AllowPrivateNetwork             bool     `json:"allow_private_network"`
 	PreflightStatus                 int      `json:"preflight_status"`
 	DangerouslyAllowInsecureOrigins bool     `json:"dangerously_allow_insecure_origins"`
+	CrossOriginProtection           bool     `json:"cross_origin_protection"`
+	TimingAllowOrigin               bool     `json:"timing_allow_origin"`
 }
 
 // jsonKeys are optionsJSON's keys, read from its tags so that the two cannot drift apart.
@@ -75,6 +77,8 @@ func (j *optionsJSON) options() Options {
 		AllowPrivateNetwork:             j.AllowPrivateNetwork,
 		PreflightStatus:                 j.PreflightStatus,
 		DangerouslyAllowInsecureOrigins: j.DangerouslyAllowInsecureOrigins,
+		CrossOriginProtection:           j.CrossOriginProtection,
+		TimingAllowOrigin:               j.TimingAllowOrigin,
 	}
 }
 
@@ -106,6 +110,8 @@ func (o Options) MarshalJSON() ([]byte, error) {
 		AllowPrivateNetwork:             o.AllowPrivateNetwork,
 		PreflightStatus:                 o.PreflightStatus,
 		DangerouslyAllowInsecureOrigins: o.DangerouslyAllowInsecureOrigins,
+		CrossOriginProtection:           o.CrossOriginProtection,
+		TimingAllowOrigin:               o.TimingAllowOrigin,
 	}, MaxAge: maxAgeString(o.MaxAge)})
 }
 

@@ -213,11 +213,12 @@ func TestLoadOptionsIsStrict(t *testing.T) {
 }
 
 func TestOptionsJSONRoundTrip(t *testing.T) {
-	in := Options{AllowedOrigins: []string{"https://a.example"}, MaxAge: 90 * time.Second, AllowCredentials: true, PreflightStatus: 200}
+	in := Options{AllowedOrigins: []string{"https://a.example"}, MaxAge: 90 * time.Second, AllowCredentials: true, PreflightStatus: 200, CrossOriginProtection: true, TimingAllowOrigin: true}
 	data, err := json.Marshal(in)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"allowed_origins":["https://a.example"],"allowed_methods":null,"allowed_headers":null,"exposed_headers":null,
-		"allow_credentials":true,"max_age":"1m30s","allow_private_network":false,"preflight_status":200,"dangerously_allow_insecure_origins":false}`, string(data))
+		"allow_credentials":true,"max_age":"1m30s","allow_private_network":false,"preflight_status":200,"dangerously_allow_insecure_origins":false,
+		"cross_origin_protection":true,"timing_allow_origin":true}`, string(data))
 	fn := func(string) bool { return true }
 	out := Options{AllowOriginFunc: fn}
 	require.NoError(t, json.Unmarshal(data, &out))
