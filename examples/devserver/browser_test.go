@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/internal/browsertest/chromium"
+	"github.com/crossorigin/cors/internal/browsertest/browser"
 )
 
 // startDemoOnLocalhost serves the demo like the command does, with both
@@ -46,14 +46,16 @@ const waitForDone = `new Promise((resolve) => {
   check();
 })`
 
-// TestPageInHeadlessChromium loads the page in a real browser and reads the
-// outcome each card recorded: the browser, not this test, decides what is
-// blocked.
-func TestPageInHeadlessChromium(t *testing.T) {
-	session := chromium.Launch(chromium.Config{})
-	t.Cleanup(session.Close)
-	b := session.Browser(t)
+// TestPageInBrowsers loads the page in a real browser, in every selected
+// engine, and reads the outcome each card recorded: the browser, not this
+// test, decides what is blocked.
+func TestPageInBrowsers(t *testing.T) {
+	browser.ForEach(t, browser.Config{}, func(t *testing.T, b *browser.Browser) {
+		checkPage(t, b)
+	})
+}
 
+func checkPage(t *testing.T, b *browser.Browser) {
 	// The default cors.json, but for the page's port, which is not 3000 here.
 	frontendURL := startDemoOnLocalhost(t, `{
 		"allowed_origins": ["http://localhost:*"],
@@ -63,7 +65,7 @@ func TestPageInHeadlessChromium(t *testing.T) {
 		"allow_credentials": true,
 		"max_age": "10s"
 	}`)
-	dom, err := chromium.Eval[string](b, frontendURL, waitForDone)
+	dom, err := browser.Eval[string](b, frontendURL, waitForDone)
 	require.NoError(t, err, "the page runs every call")
 
 	var got []string

@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"log"
 	"net"
@@ -11,20 +10,24 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
-	"github.com/crossorigin/cors/internal/browsertest/chromium"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/crossorigin/cors/internal/browsertest/browser"
 )
 
-// The suite's network, all on 127.0.0.1. Chromium reaches every host name
-// through --host-resolver-rules, so the pages can have realistic origins
-// (https://app.example.com, https://evil-example.com, ...) while every
-// connection stays on the loopback interface:
+// The suite's network, all on 127.0.0.1. Every engine reaches every host
+// name through the routes (Chromium's --host-resolver-rules, the harness's
+// forward proxy for Firefox and WebKit), so the pages can have realistic
+// origins (https://app.example.com, https://evil-example.com, ...) while
+// every connection stays on the loopback interface:
 //
 //	https://<any host>        -> frontTLS   (the rule "*:443")
 //	https://<any host>:8443   -> frontTLS   (the rule "*:8443")
 //	http://<any host>         -> frontPlain (the rule "*:80")
 //	http://localhost:<port>   -> frontPlain or frontPlain2, directly
-//	https://127.0.0.1:<port>  -> frontPublic, directly; the browser is told that
+//	https://127.0.0.1:<port>  -> frontPublic, directly; Chromium is told that
 //	                             this one endpoint is on the public internet
 //	https://api.example.com   -> api        (the first rules, so they win)
 //	https://api2.example.com  -> api        (another origin for the same API)
@@ -38,9 +41,13 @@ type suite struct {
 	backends   map[string]*backend
 	nextID     int
 
-	session *chromium.Session
-	// browser is the running browser, set by needBrowser.
-	browser *chromium.Browser
+	cfg browser.Config
+	// browser is the running browser of the engine under test, and tally
+	// counts how its cases ended; TestBrowsers sets both, one engine after
+	// the other.
+	browser *browser.Browser
+	engine  string
+	tally   *browser.Tally
 }
 
 var env suite
@@ -59,10 +66,10 @@ func runSuite(m *testing.M) int {
 	// The servers' own error logs (TLS handshakes that the browser abandons,
 	// for example) are noise for this suite.
 	quiet := log.New(io.Discard, "", 0)
-	env.frontTLS = startServer(chromium.Page, true, quiet)
-	env.frontPlain = startServer(chromium.Page, false, quiet)
-	env.frontPlain2 = startServer(chromium.Page, false, quiet)
-	env.frontPublic = startServer(chromium.Page, true, quiet)
+	env.frontTLS = startServer(browser.Page, true, quiet)
+	env.frontPlain = startServer(browser.Page, false, quiet)
+	env.frontPlain2 = startServer(browser.Page, false, quiet)
+	env.frontPublic = startServer(browser.Page, true, quiet)
 	env.api = startServer(http.HandlerFunc(routeToBackend), true, quiet)
 	defer func() {
 		for _, s := range []*httptest.Server{env.frontTLS, env.frontPlain, env.frontPlain2, env.frontPublic, env.api} {
@@ -70,19 +77,16 @@ func runSuite(m *testing.M) int {
 		}
 	}()
 
-	env.session = chromium.Launch(chromium.Config{
-		HostResolverRules: []string{
-			"MAP api.example.com:443 127.0.0.1:" + port(env.api),
-			"MAP api2.example.com:443 127.0.0.1:" + port(env.api),
-			"MAP *:443 127.0.0.1:" + port(env.frontTLS),
-			"MAP *:8443 127.0.0.1:" + port(env.frontTLS),
-			"MAP *:80 127.0.0.1:" + port(env.frontPlain),
+	loopback := func(s *httptest.Server) string { return "127.0.0.1:" + port(s) }
+	env.cfg = browser.Config{
+		Routes: []browser.Route{
+			{From: "api.example.com:443", To: loopback(env.api)},
+			{From: "api2.example.com:443", To: loopback(env.api)},
+			{From: "*:443", To: loopback(env.frontTLS)},
+			{From: "*:8443", To: loopback(env.frontTLS)},
+			{From: "*:80", To: loopback(env.frontPlain)},
 		},
-		PublicEndpoints: []string{"127.0.0.1:" + port(env.frontPublic)},
-	})
-	defer env.session.Close()
-	if p := env.session.Product(); p != "" && testing.Verbose() {
-		fmt.Fprintf(os.Stderr, "browsertest: %s\n", p)
+		PublicEndpoints: []string{loopback(env.frontPublic)},
 	}
 	return m.Run()
 }
@@ -107,10 +111,49 @@ func port(s *httptest.Server) string {
 	return p
 }
 
-// needBrowser makes the test skip or fail when there is no browser.
-func needBrowser(t *testing.T) {
-	t.Helper()
-	env.browser = env.session.Browser(t)
+// groups are the suite's tests, run in each engine by TestBrowsers.
+var groups = []struct {
+	name string
+	run  func(t *testing.T)
+}{
+	{"SimpleRequests", testSimpleRequests},
+	{"OriginEntries", testOriginEntries},
+	{"PreflightedMethods", testPreflightedMethods},
+	{"RequestHeaders", testRequestHeaders},
+	{"NullOrigin", testNullOrigin},
+	{"Credentials", testCredentials},
+	{"ExposedHeaders", testExposedHeaders},
+	{"MaxAge", testMaxAge},
+	{"MaxAgeOutlivesTheDefault", testMaxAgeOutlivesTheDefault},
+	{"PreflightHandling", testPreflightHandling},
+	{"VaryIsKept", testVaryIsKept},
+	{"ReconfigureWhilePageIsOpen", testReconfigureWhilePageIsOpen},
+	{"Apply", testApply},
+	{"PrivateNetworkAccess", testPrivateNetworkAccess},
+	{"EngineRules", testEngineRules},
+}
+
+// TestBrowsers runs every group of cases in every selected engine, one
+// engine after the other with one browser each, and logs per engine the
+// machine-readable summary line the README's table is built from.
+func TestBrowsers(t *testing.T) {
+	browser.ForEach(t, env.cfg, func(t *testing.T, b *browser.Browser) {
+		start := time.Now()
+		env.browser, env.engine = b, b.Engine().Name
+		env.tally = &browser.Tally{Engine: env.engine, Version: b.Product()}
+		defer func() { env.browser, env.tally = nil, nil }()
+		for _, g := range groups {
+			t.Run(g.name, g.run)
+		}
+		env.tally.Wall = time.Since(start)
+		t.Log(env.tally.Summary())
+		for _, d := range env.tally.Deviations() {
+			t.Logf("browser-deviation engine=%s %s", env.engine, d)
+		}
+		if p := b.Proxy(); p != nil {
+			assert.Empty(t, p.Refused(), "the browser tried to reach hosts outside the test network")
+		}
+	})
 }
 
 // request is what the page asks fetch() for.
@@ -124,12 +167,12 @@ type request struct {
 }
 
 // outcome is what the page saw.
-type outcome = chromium.Outcome
+type outcome = browser.Outcome
 
 // probe makes the page at origin call url with fetch().
 func probe(t *testing.T, origin, url string, req request) outcome {
 	t.Helper()
-	got, err := env.browser.Fetch(origin, url, chromium.Request{
+	got, err := env.browser.Fetch(origin, url, browser.Request{
 		Method:      req.method,
 		Headers:     req.headers,
 		Credentials: req.credentials,

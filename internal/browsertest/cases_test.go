@@ -16,7 +16,7 @@ import (
 // Scenario 1: a simple request is sent without a preflight whatever the
 // policy, so a refused one still reaches the server; what the policy decides
 // is whether the page may read the answer.
-func TestSimpleRequests(t *testing.T) {
+func testSimpleRequests(t *testing.T) {
 	app := cors.Options{AllowedOrigins: []string{pageApp}}
 	runCases(t, []browserCase{
 		{
@@ -66,7 +66,7 @@ func TestSimpleRequests(t *testing.T) {
 
 // Scenario 2: exact, subdomain-wildcard and port-wildcard entries, and the
 // lookalikes each must refuse.
-func TestOriginEntries(t *testing.T) {
+func testOriginEntries(t *testing.T) {
 	exact := cors.Options{AllowedOrigins: []string{pageApp}}
 	sub := cors.Options{AllowedOrigins: []string{"https://*.example.com"}}
 	local := cors.Options{AllowedOrigins: []string{"http://localhost:*"}}
@@ -116,7 +116,7 @@ func isPartner(origin string) bool { return origin == pagePartner }
 // Scenario 3: methods other than GET, HEAD and POST are preflighted; the
 // actual request is sent only when the preflight allows the method, and
 // methods compare case-sensitively (fetch sends "patch" as written).
-func TestPreflightedMethods(t *testing.T) {
+func testPreflightedMethods(t *testing.T) {
 	methods := func(m ...string) cors.Options {
 		return cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: m}
 	}
@@ -160,7 +160,7 @@ func TestPreflightedMethods(t *testing.T) {
 
 // Scenario 4 and 5: request headers that are not CORS-safelisted are
 // preflighted, and Authorization is never covered by "*".
-func TestRequestHeaders(t *testing.T) {
+func testRequestHeaders(t *testing.T) {
 	headers := func(h ...string) cors.Options {
 		return cors.Options{AllowedOrigins: []string{pageApp}, AllowedHeaders: h}
 	}
@@ -222,7 +222,7 @@ func manyHeaders(n int) map[string]string {
 // Pages whose requests do not carry their own origin: a sandboxed iframe has
 // an opaque origin, and a redirect to another origin taints the origin; the
 // browser sends "Origin: null" for both, and the library refuses null.
-func TestNullOrigin(t *testing.T) {
+func testNullOrigin(t *testing.T) {
 	app := cors.Options{AllowedOrigins: []string{pageApp}}
 	runCases(t, []browserCase{
 		{name: "a sandboxed iframe of an allowed page cannot read", opts: app, page: pageApp,
@@ -267,7 +267,7 @@ func hops(paths ...string) func(t *testing.T, _ outcome, exs []exchange) {
 }
 
 // Scenario 6: credentialed requests. The cookie is set by the API itself.
-func TestCredentials(t *testing.T) {
+func testCredentials(t *testing.T) {
 	withCreds := cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}, AllowCredentials: true}
 	noCreds := cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}}
 	session := http.HandlerFunc(sessionAPI)
@@ -334,7 +334,7 @@ func TestCredentials(t *testing.T) {
 
 // Scenario 7: response headers beyond the CORS-safelisted ones are readable
 // only when exposed.
-func TestExposedHeaders(t *testing.T) {
+func testExposedHeaders(t *testing.T) {
 	exposed := func(h ...string) cors.Options {
 		return cors.Options{AllowedOrigins: []string{pageApp}, ExposedHeaders: h}
 	}
@@ -359,7 +359,7 @@ func TestExposedHeaders(t *testing.T) {
 
 // Scenario 8: Access-Control-Max-Age and the browser's preflight cache. Each
 // case calls the same URL twice.
-func TestMaxAge(t *testing.T) {
+func testMaxAge(t *testing.T) {
 	maxAge := func(d time.Duration) cors.Options {
 		return cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}, MaxAge: d}
 	}
@@ -383,8 +383,8 @@ func TestMaxAge(t *testing.T) {
 // Scenario 8 continued: the calls above are milliseconds apart, so they would
 // be cached by Fetch's 5 s default even without the header. Past 5 s only a
 // real max-age keeps the preflight cached. One wait serves both backends.
-func TestMaxAgeOutlivesTheDefault(t *testing.T) {
-	needBrowser(t)
+func testMaxAgeOutlivesTheDefault(t *testing.T) {
+	record(t, variant{})
 	o := cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}, MaxAge: 10 * time.Minute}
 	long := newBackend(t, o, nil, nil, false)
 	o.MaxAge = 0
@@ -402,7 +402,7 @@ func TestMaxAgeOutlivesTheDefault(t *testing.T) {
 
 // Scenario 9: the preflight status, and the wrapped handler never answering a
 // preflight.
-func TestPreflightHandling(t *testing.T) {
+func testPreflightHandling(t *testing.T) {
 	status := func(t *testing.T, _ outcome, exs []exchange) {
 		require.NotEmpty(t, exs)
 		require.True(t, exs[0].Preflight())
@@ -426,7 +426,7 @@ func TestPreflightHandling(t *testing.T) {
 
 // Scenario 10: a Vary header set before the middleware runs, or by the
 // handler after it, is kept next to the middleware's own.
-func TestVaryIsKept(t *testing.T) {
+func testVaryIsKept(t *testing.T) {
 	o := cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}, ExposedHeaders: []string{"Vary"}}
 	varyHas := func(names ...string) func(t *testing.T, got outcome, exs []exchange) {
 		return func(t *testing.T, got outcome, exs []exchange) {
@@ -458,7 +458,7 @@ func TestVaryIsKept(t *testing.T) {
 
 // Scenario 11: Reconfigure while the page stays open; every call follows the
 // policy in force when it arrives.
-func TestReconfigureWhilePageIsOpen(t *testing.T) {
+func testReconfigureWhilePageIsOpen(t *testing.T) {
 	appGET := cors.Options{AllowedOrigins: []string{pageApp}}
 	adminGET := cors.Options{AllowedOrigins: []string{pageAdmin}}
 	appPUT := cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}}
@@ -498,7 +498,7 @@ func TestReconfigureWhilePageIsOpen(t *testing.T) {
 
 // Cors.Apply, for routers that take no http.Handler wrapper, behaves as
 // Handler does.
-func TestApply(t *testing.T) {
+func testApply(t *testing.T) {
 	o := cors.Options{AllowedOrigins: []string{pageApp}, AllowedMethods: []string{"PUT"}, ExposedHeaders: []string{"X-Request-Id"}}
 	runCases(t, []browserCase{
 		{name: "simple request readable", opts: o, apply: true, page: pageApp,

@@ -9,17 +9,19 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/internal/browsertest/chromium"
+	"github.com/crossorigin/cors/internal/browsertest/browser"
 )
 
 // The browser specification runs an example the way it is deployed by default: the browser app on
-// http://localhost:3000 calls the API on http://localhost:8080. Headless Chromium maps those names to the test's
-// loopback ports (--host-resolver-rules), so the origins the example sees are the real ones and every
-// connection stays on 127.0.0.1.
+// http://localhost:3000 calls the API on http://localhost:8080, in every browser engine the harness drives
+// (Chromium, Firefox, WebKit; CORS_BROWSERS selects some). The harness maps those names to the test's loopback
+// ports (Chromium's --host-resolver-rules, a forward proxy for the others), so the origins the example sees are
+// the real ones and every connection stays on 127.0.0.1.
 const (
 	// APIOrigin is the origin of the example's API, as the pages call it.
 	APIOrigin = "http://localhost:8080"
@@ -37,6 +39,9 @@ type BrowserAPI struct {
 	Log  *Recorder // every request it received
 }
 
+// Request is the fetch() a page makes: method, headers, credentials mode and body.
+type Request = browser.Request
+
 // BrowserCase is one thing a page does with the example's API, and what must come of it on both sides.
 type BrowserCase struct {
 	Name string
@@ -44,7 +49,7 @@ type BrowserCase struct {
 	Path string // the API path called; each case adds its own query, so no preflight cache hides a preflight
 	// Fetch is the fetch() the page makes, unless WebSocket is set: then the page opens a WebSocket to the path,
 	// sends "ping" once it is open, and closes the socket when the echo comes back.
-	Fetch     chromium.Request
+	Fetch     Request
 	WebSocket bool
 
 	// WantReadable: the fetch resolved and the page read the answer; for a WebSocket, it opened and echoed.
@@ -58,36 +63,58 @@ type BrowserCase struct {
 	WantReceived []string
 }
 
-// RunBrowserSpec starts the pages and one headless Chromium for the test binary, and runs every case against
-// api. Without Chromium it fails with the install command, or skips when CORS_SKIP_BROWSER=1.
+// RunBrowserSpec starts the pages, and runs every case against api in every selected browser engine, one
+// engine after the other with one browser each, as subtests named after the engine. An engine that is not
+// installed fails with its install command, or skips when CORS_SKIP_BROWSER=1. Each engine's subtest ends with a
+// machine-readable summary line (passed / skipped / failed cases).
 func RunBrowserSpec(t *testing.T, api BrowserAPI, cases []BrowserCase) {
 	t.Helper()
 	quiet := log.New(io.Discard, "", 0) // TLS handshakes the browser abandons are noise
-	plain, tls := httptest.NewUnstartedServer(chromium.Page), httptest.NewUnstartedServer(chromium.Page)
+	plain, tls := httptest.NewUnstartedServer(browser.Page), httptest.NewUnstartedServer(browser.Page)
 	plain.Config.ErrorLog, tls.Config.ErrorLog = quiet, quiet
 	plain.Start()
 	tls.StartTLS()
 	t.Cleanup(plain.Close)
 	t.Cleanup(tls.Close)
 
-	session := chromium.Launch(chromium.Config{HostResolverRules: []string{
-		"MAP " + hostPort(APIOrigin) + " " + api.Addr,
-		"MAP " + hostPort(AllowedOrigin) + " " + plain.Listener.Addr().String(),
-		"MAP " + hostPort(OtherPortOrigin) + " " + plain.Listener.Addr().String(),
-		"MAP " + hostPort(RefusedOrigin) + " " + tls.Listener.Addr().String(),
-	}})
-	t.Cleanup(session.Close)
-	b := session.Browser(t)
-	t.Logf("browser: %s", b.Product())
+	cfg := browser.Config{Routes: []browser.Route{
+		{From: hostPort(APIOrigin), To: api.Addr},
+		{From: hostPort(AllowedOrigin), To: plain.Listener.Addr().String()},
+		{From: hostPort(OtherPortOrigin), To: plain.Listener.Addr().String()},
+		{From: hostPort(RefusedOrigin), To: tls.Listener.Addr().String()},
+	}}
+	browser.ForEach(t, cfg, func(t *testing.T, b *browser.Browser) {
+		start := time.Now()
+		tally := &browser.Tally{Engine: b.Engine().Name, Version: b.Product()}
+		// The app's session cookie, set by the app's own page for its host.
+		cookies, err := browser.Eval[string](b, AllowedOrigin, fmt.Sprintf("(document.cookie = %q, document.cookie)", SessionCookie+"; path=/"))
+		require.NoError(t, err)
+		require.Equal(t, SessionCookie, cookies, "the app holds its session cookie")
 
-	// The app's session cookie, set by the app's own page for its host.
-	cookies, err := chromium.Eval[string](b, AllowedOrigin, fmt.Sprintf("document.cookie = %q; document.cookie", SessionCookie+"; path=/"))
-	require.NoError(t, err)
-	require.Equal(t, SessionCookie, cookies, "the app holds its session cookie")
-
-	for i, c := range cases {
-		t.Run(c.Name, func(t *testing.T) { runBrowserCase(t, b, api, i, c) })
-	}
+		for i, c := range cases {
+			t.Run(c.Name, func(t *testing.T) {
+				deviation := ""
+				if why := mixedContentBlocked(b.Engine().Name, c.Page); why != "" {
+					deviation = why
+				}
+				tally.Record(t, func() string { return deviation })
+				if deviation != "" {
+					t.Logf("%s deviates: %s", b.Engine().Name, deviation)
+					runBlockedCase(t, b, api, i, c)
+					return
+				}
+				runBrowserCase(t, b, api, i, c)
+			})
+		}
+		for _, d := range tally.Deviations() {
+			t.Logf("browser-deviation engine=%s %s", b.Engine().Name, d)
+		}
+		tally.Wall = time.Since(start)
+		t.Log(tally.Summary())
+		if p := b.Proxy(); p != nil {
+			assert.Empty(t, p.Refused(), "the browser tried to reach hosts outside the test network")
+		}
+	})
 }
 
 // hostPort is the host:port of an origin, with its scheme's default port made explicit.
@@ -102,7 +129,40 @@ func hostPort(origin string) string {
 	return host + ":80"
 }
 
-func runBrowserCase(t *testing.T, b *chromium.Browser, api BrowserAPI, i int, c BrowserCase) {
+// mixedContentBlocked says why engine never sends a request from page to the API, or "". WebKit blocks an
+// https page's request to http://localhost as mixed content, before it leaves the browser; the Mixed Content
+// standard (§4.3, "a priori authenticated" URLs) and Secure Contexts (§3.1: localhost is potentially
+// trustworthy) let it through, as Chromium and Firefox do. The API is on http://localhost:8080, so every case
+// whose page is https (RefusedOrigin) is a WebKit mixed-content case.
+func mixedContentBlocked(engine, page string) string {
+	if engine == browser.WebKit && strings.HasPrefix(page, "https:") && strings.HasPrefix(APIOrigin, "http:") {
+		return "blocks an https page's request to http://localhost as mixed content, though Mixed Content §4.3 and " +
+			"Secure Contexts §3.1 treat localhost as potentially trustworthy: nothing reaches the API"
+	}
+	return ""
+}
+
+// runBlockedCase asserts what a page sees of a request its engine blocks before sending it: a fetch rejects with
+// the bare network error, a WebSocket never opens, and the API receives nothing.
+func runBlockedCase(t *testing.T, b *browser.Browser, api BrowserAPI, i int, c BrowserCase) {
+	url := fmt.Sprintf("%s%s?case=%d", APIOrigin, c.Path, i)
+	from := api.Log.Len()
+	var seen string
+	if c.WebSocket {
+		got, err := b.WebSocket(c.Page, "ws"+strings.TrimPrefix(url, "http"), "ping")
+		require.NoError(t, err)
+		seen = fmt.Sprintf("%+v", got)
+		assert.False(t, got.Opened, "the socket must never open\nthe page saw %s", seen)
+	} else {
+		got, err := b.Fetch(c.Page, url, c.Fetch)
+		require.NoError(t, err)
+		seen = fmt.Sprintf("%+v", got)
+		assert.True(t, b.Engine().Blocked(got), "the fetch rejects with a bare network error\nthe page saw %s", seen)
+	}
+	assert.Empty(t, api.Log.Since(from), "nothing reaches the API (the page saw %s)", seen)
+}
+
+func runBrowserCase(t *testing.T, b *browser.Browser, api BrowserAPI, i int, c BrowserCase) {
 	url := fmt.Sprintf("%s%s?case=%d", APIOrigin, c.Path, i)
 	from := api.Log.Len()
 	var seen string // what the page saw, for failure messages
@@ -132,7 +192,7 @@ func runBrowserCase(t *testing.T, b *chromium.Browser, api BrowserAPI, i int, c 
 			assert.Contains(t, got.Body, c.WantBody, "the body the page reads\nthe page saw %s", seen)
 		} else {
 			assert.False(t, got.OK, "the page must not read the response\nthe page saw %s", seen)
-			assert.Contains(t, got.Error, chromium.FailedToFetch, "a CORS failure is a bare network error")
+			assert.Contains(t, got.Error, b.Engine().NetworkError, "a CORS failure is a bare network error")
 		}
 	}
 
@@ -165,8 +225,8 @@ func runBrowserCase(t *testing.T, b *chromium.Browser, api BrowserAPI, i int, c 
 // method or header the example does not allow fails at the preflight, and the router's own 404 and 405 are
 // readable by the app.
 func RouterBrowserCases() []BrowserCase {
-	include := func(method string, headers map[string]string, body string) chromium.Request {
-		return chromium.Request{Method: method, Headers: headers, Credentials: "include", Body: body}
+	include := func(method string, headers map[string]string, body string) Request {
+		return Request{Method: method, Headers: headers, Credentials: "include", Body: body}
 	}
 	jsonPUT := include(http.MethodPut, map[string]string{"Content-Type": "application/json"}, `{"name":"lamp"}`)
 	return []BrowserCase{
@@ -207,7 +267,7 @@ func RouterBrowserCases() []BrowserCase {
 		},
 		{
 			Name: "a refused origin's GET fails in the page, though the server answered it",
-			Page: RefusedOrigin, Path: "/items/1", Fetch: chromium.Request{},
+			Page: RefusedOrigin, Path: "/items/1", Fetch: Request{},
 			WantReceived: []string{"GET /items/1: 200, no CORS"},
 		},
 		{
@@ -217,7 +277,7 @@ func RouterBrowserCases() []BrowserCase {
 		},
 		{
 			Name: "the router's 404 is not readable by a refused origin",
-			Page: RefusedOrigin, Path: "/missing", Fetch: chromium.Request{},
+			Page: RefusedOrigin, Path: "/missing", Fetch: Request{},
 			WantReceived: []string{"GET /missing: 404, no CORS"},
 		},
 		{
@@ -232,7 +292,7 @@ func RouterBrowserCases() []BrowserCase {
 // the WebSocket /ws, guarded by one allowlist with credentials and the default methods: a WebSocket from the app
 // opens and one from a refused origin does not, exactly as fetch is readable or not.
 func WebSocketBrowserCases() []BrowserCase {
-	include := chromium.Request{Credentials: "include"}
+	include := Request{Credentials: "include"}
 	return []BrowserCase{
 		{
 			Name: "a WebSocket from the app opens and echoes",
@@ -247,7 +307,7 @@ func WebSocketBrowserCases() []BrowserCase {
 		},
 		{
 			Name: "a DELETE, outside the default methods, fails at the preflight and never reaches a handler",
-			Page: AllowedOrigin, Path: "/messages", Fetch: chromium.Request{Method: http.MethodDelete, Credentials: "include"},
+			Page: AllowedOrigin, Path: "/messages", Fetch: Request{Method: http.MethodDelete, Credentials: "include"},
 			WantReceived: []string{"OPTIONS /messages: 403, no CORS"},
 		},
 		{
@@ -257,7 +317,7 @@ func WebSocketBrowserCases() []BrowserCase {
 		},
 		{
 			Name: "a refused origin's fetch of /messages fails in the page, though the server answered it",
-			Page: RefusedOrigin, Path: "/messages", Fetch: chromium.Request{},
+			Page: RefusedOrigin, Path: "/messages", Fetch: Request{},
 			WantReceived: []string{"GET /messages: 200, no CORS"},
 		},
 		{

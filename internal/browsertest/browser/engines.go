@@ -1,0 +1,261 @@
+package browser
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The engines, by the names CORS_BROWSERS takes.
+const (
+	Chromium = "chromium"
+	Firefox  = "firefox"
+	WebKit   = "webkit"
+)
+
+// Environment variables read by ForEach.
+const (
+	// BrowsersEnv selects engines: a comma-separated list of engine names.
+	// Unset or empty means every engine.
+	BrowsersEnv = "CORS_BROWSERS"
+	// SkipEnv, when set to 1, makes every browser test skip instead of
+	// failing on a machine without the browsers. CI never sets it.
+	SkipEnv = "CORS_SKIP_BROWSER"
+)
+
+// Engine describes one browser engine: how to find it, how to install it,
+// and what its pages see when a fetch is blocked.
+type Engine struct {
+	Name string // chromium, firefox or webkit
+	// Binaries are the programs the engine needs, each looked up on the PATH
+	// and then at the Debian path.
+	Binaries []string
+	// Install is the command that installs the engine on Debian.
+	Install string
+	// NetworkError is what a page's fetch rejects with on a CORS failure.
+	NetworkError string
+	// Package is the Debian package whose version names the engine.
+	Package string
+
+	start func(cfg Config, proxy *Proxy) (Driver, error)
+}
+
+var engines = []Engine{
+	{
+		Name: Chromium, Binaries: []string{"chromium"}, Package: "chromium",
+		Install:      "apt-get update && apt-get install -y --no-install-recommends chromium",
+		NetworkError: "TypeError: Failed to fetch",
+		start:        startChromium,
+	},
+	{
+		Name: Firefox, Binaries: []string{"firefox-esr"}, Package: "firefox-esr",
+		Install:      "apt-get update && apt-get install -y --no-install-recommends firefox-esr",
+		NetworkError: "TypeError: NetworkError when attempting to fetch resource.",
+		start:        startFirefox,
+	},
+	{
+		Name: WebKit, Binaries: []string{"WebKitWebDriver", "Xvfb", "xauth"}, Package: "webkit2gtk-driver",
+		Install:      "apt-get update && apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth",
+		NetworkError: "TypeError: Load failed",
+		start:        startWebKit,
+	},
+}
+
+// Names lists every engine, in the order ForEach runs them.
+func Names() []string {
+	var names []string
+	for _, e := range engines {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+// Lookup returns the engine of that name.
+func Lookup(name string) (Engine, bool) {
+	for _, e := range engines {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Engine{}, false
+}
+
+// path finds the engine's first binary, and checks that the others exist.
+func (e Engine) path() (string, error) {
+	var first string
+	for i, bin := range e.Binaries {
+		p, err := lookPath(bin)
+		if err != nil {
+			return "", fmt.Errorf("%s is not installed: %w", e.Name, err)
+		}
+		if i == 0 {
+			first = p
+		}
+	}
+	return first, nil
+}
+
+// lookPath finds bin on the PATH or in Debian's directories for programs,
+// which a non-root PATH may lack (Xvfb and xauth are in /usr/bin, but
+// MiniBrowser's helpers are not, and nginx-style /usr/sbin paths exist).
+func lookPath(bin string) (string, error) {
+	if p, err := exec.LookPath(bin); err == nil {
+		return p, nil
+	}
+	for _, dir := range []string{"/usr/bin", "/usr/sbin", "/usr/local/bin"} {
+		p := dir + "/" + bin
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: %w", bin, exec.ErrNotFound)
+}
+
+// Selected returns the engines named by value, a comma-separated list, in
+// the order ForEach runs them; an empty value selects every engine.
+func Selected(value string) ([]Engine, error) {
+	if strings.TrimSpace(value) == "" {
+		return slices.Clone(engines), nil
+	}
+	want := map[string]bool{}
+	for _, n := range strings.Split(value, ",") {
+		n = strings.ToLower(strings.TrimSpace(n))
+		if n == "" {
+			continue
+		}
+		if _, ok := Lookup(n); !ok {
+			return nil, fmt.Errorf("%s=%q: unknown engine %q (known: %s)", BrowsersEnv, value, n, strings.Join(Names(), ", "))
+		}
+		want[n] = true
+	}
+	var out []Engine
+	for _, e := range engines {
+		if want[e.Name] {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s=%q names no engine (known: %s)", BrowsersEnv, value, strings.Join(Names(), ", "))
+	}
+	return out, nil
+}
+
+// Unavailable says what a test needing the engine must do when its browser
+// is not there: skip (when told to), fail with the command that installs it,
+// or nothing (msg == "").
+func Unavailable(e Engine, skipRequested bool, browserErr error) (skip bool, msg string) {
+	switch {
+	case skipRequested:
+		return true, fmt.Sprintf("%s=1: the %s browser tests are skipped; unset it to run them (install: %s)", SkipEnv, e.Name, e.Install)
+	case browserErr != nil:
+		return false, fmt.Sprintf("the browser tests need %s: %v\ninstall it with: %s\nor set %s=1 to skip them, or %s to run other engines",
+			e.Name, browserErr, e.Install, SkipEnv, BrowsersEnv)
+	}
+	return false, ""
+}
+
+// ForEach runs f once per selected engine, as a subtest named after the
+// engine, one engine after the other: each subtest starts its engine's
+// browser with cfg, hands it to f, and closes it when f returns, so that one
+// browser runs at a time. It logs the browser's version and f's wall time.
+func ForEach(t *testing.T, cfg Config, f func(t *testing.T, b *Browser)) {
+	t.Helper()
+	selected, err := Selected(os.Getenv(BrowsersEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range selected {
+		t.Run(e.Name, func(t *testing.T) {
+			launch := time.Now()
+			b := Need(t, e, cfg)
+			defer func() {
+				closing := time.Now()
+				b.Close()
+				t.Logf("browser %s: closed in %s", e.Name, time.Since(closing).Round(time.Millisecond))
+			}()
+			t.Logf("browser %s: %s, started in %s", e.Name, b.Product(), time.Since(launch).Round(time.Millisecond))
+			start := time.Now()
+			defer func() {
+				t.Logf("browser %s: %s wall time %s", e.Name, t.Name(), time.Since(start).Round(time.Millisecond))
+			}()
+			f(t, b)
+		})
+	}
+}
+
+// Need starts the engine's browser for t, or makes t skip (SkipEnv=1) or fail
+// with the install command. The caller closes the browser.
+func Need(t testing.TB, e Engine, cfg Config) *Browser {
+	t.Helper()
+	skipRequested := os.Getenv(SkipEnv) == "1"
+	var b *Browser
+	var err error
+	if !skipRequested {
+		b, err = Start(e.Name, cfg)
+	}
+	skip, msg := Unavailable(e, skipRequested, err)
+	switch {
+	case skip:
+		t.Skip(msg)
+	case msg != "":
+		t.Fatal(msg)
+	}
+	return b
+}
+
+// Tally counts the outcome of the cases run in one engine, for the summary
+// line that a suite logs at its end (the README's table is built from it).
+type Tally struct {
+	Engine  string
+	Version string
+	Wall    time.Duration
+
+	mu                                    sync.Mutex
+	passed, deviations, skipped, failures int
+	deviationNames                        []string
+}
+
+// Record notes, when t ends, how a case ended: passed, passed by asserting a
+// documented deviation of this engine from the Fetch standard (deviation is
+// its one-line summary, "" for none), skipped, or failed. Call it at the
+// start of the case's subtest.
+func (y *Tally) Record(t *testing.T, deviation func() string) {
+	t.Cleanup(func() {
+		y.mu.Lock()
+		defer y.mu.Unlock()
+		switch d := deviation(); {
+		case t.Failed():
+			y.failures++
+		case t.Skipped():
+			y.skipped++
+		case d != "":
+			y.deviations++
+			if !slices.Contains(y.deviationNames, d) {
+				y.deviationNames = append(y.deviationNames, d)
+			}
+		default:
+			y.passed++
+		}
+	})
+}
+
+// Summary is the tally as one machine-readable line.
+func (y *Tally) Summary() string {
+	y.mu.Lock()
+	defer y.mu.Unlock()
+	return fmt.Sprintf("browser-summary engine=%s version=%q cases=%d passed=%d deviation=%d skipped=%d failed=%d wall=%s",
+		y.Engine, y.Version, y.passed+y.deviations+y.skipped+y.failures, y.passed, y.deviations, y.skipped, y.failures,
+		y.Wall.Round(100*time.Millisecond))
+}
+
+// Deviations lists the distinct deviations recorded, in the order first seen.
+func (y *Tally) Deviations() []string {
+	y.mu.Lock()
+	defer y.mu.Unlock()
+	return slices.Clone(y.deviationNames)
+}
