@@ -12,6 +12,7 @@ package corstest
 
 import (
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -265,4 +266,28 @@ func RunRouterSpec(t *testing.T, baseURL string) {
 	for _, c := range RouterCases() {
 		t.Run(c.Name, func(t *testing.T) { Check(t, baseURL, c) })
 	}
+}
+
+// WithExposedHeaders adapts cases to an example whose policy also exposes response headers: every response
+// that grants the allowed origin (an actual response, not a preflight) must then also carry
+// Access-Control-Expose-Headers listing each of names exactly once. The other cases are unchanged: a preflight
+// never carries it (the Fetch standard defines Access-Control-Expose-Headers for CORS requests that are not
+// preflights), and a refused origin gets no CORS header at all.
+func WithExposedHeaders(cases []Case, names ...string) []Case {
+	out := make([]Case, len(cases))
+	for i, c := range cases {
+		_, granted := c.WantCORS["Access-Control-Allow-Origin"]
+		_, preflight := c.WantCORS["Access-Control-Allow-Methods"]
+		if granted && !preflight {
+			c.WantCORS = maps.Clone(c.WantCORS)
+			c.WantCORS["Access-Control-Expose-Headers"] = ""
+			c.WantTokens = maps.Clone(c.WantTokens)
+			if c.WantTokens == nil {
+				c.WantTokens = map[string][]string{}
+			}
+			c.WantTokens["Access-Control-Expose-Headers"] = names
+		}
+		out[i] = c
+	}
+	return out
 }

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	connectcors "connectrpc.com/cors"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/examples/internal/corstest"
+)
+
+func serveExample(t *testing.T) *httptest.Server {
+	t.Helper()
+	h, err := newHandler([]string{corstest.AllowedOrigin})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// jsonAPICORS is the policy of the router examples, written for a JSON API: Content-Type is the only request
+// header it allows, and it exposes nothing.
+func jsonAPICORS(t *testing.T) *cors.Cors {
+	t.Helper()
+	c, err := cors.New(cors.Options{
+		AllowedOrigins:   []string{corstest.AllowedOrigin},
+		AllowedHeaders:   []string{"Content-Type"},
+		AllowCredentials: true,
+	})
+	require.NoError(t, err)
+	return c
+}
+
+// The REST API beside the service meets the router specification under the Connect policy, with its exposed
+// headers on every granted actual response.
+func TestConnectExampleMeetsRouterSpec(t *testing.T) {
+	srv := serveExample(t)
+	for _, c := range corstest.WithExposedHeaders(corstest.RouterCases(), connectcors.ExposedHeaders()...) {
+		t.Run(c.Name, func(t *testing.T) { corstest.Check(t, srv.URL, c) })
+	}
+}
+
+// The service works as a Connect service, over both protocols a browser can use, with Connect's own client.
+func TestConnectServiceAnswersConnectAndGRPCWebClients(t *testing.T) {
+	srv := serveExample(t)
+	protocols := []struct {
+		name string
+		opts []connect.ClientOption
+	}{
+		{"Connect", nil},
+		{"gRPC-Web", []connect.ClientOption{connect.WithGRPCWeb()}},
+	}
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			client := connect.NewClient[GetItemRequest, Item](srv.Client(), srv.URL+GetItemProcedure,
+				append([]connect.ClientOption{connect.WithCodec(jsonCodec{})}, p.opts...)...)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+
+			res, err := client.CallUnary(ctx, connect.NewRequest(&GetItemRequest{ID: "42"}))
+			require.NoError(t, err)
+			assert.Equal(t, Item{ID: "42", Name: "lamp"}, *res.Msg)
+
+			_, err = client.CallUnary(ctx, connect.NewRequest(&GetItemRequest{ID: "99"}))
+			require.Equal(t, connect.CodeNotFound, connect.CodeOf(err), "%v", err)
+			var cerr *connect.Error
+			require.ErrorAs(t, err, &cerr)
+			assert.Equal(t, `item "99" does not exist`, cerr.Message())
+			require.Len(t, cerr.Details(), 1)
+			detail, err := cerr.Details()[0].Value()
+			require.NoError(t, err)
+			require.IsType(t, &structpb.Struct{}, detail)
+			assert.Equal(t, map[string]any{"resource": "item", "id": "99"}, detail.(*structpb.Struct).AsMap())
+		})
+	}
+}
+
+// call sends one request with a body and returns the response.
+func call(t *testing.T, method, url string, header map[string]string, body string) corstest.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return corstest.Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+}
+
+// grpcWebFrame is one gRPC-Web message frame: flag 0, the length in 4 bytes big-endian, the message.
+func grpcWebFrame(msg string) string {
+	n := len(msg)
+	return string([]byte{0, byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}) + msg
+}
+
+// The requests a browser sends for each protocol, and what the policy must answer, over HTTP.
+var (
+	connectPreflight = map[string]string{
+		"Origin":                         corstest.AllowedOrigin,
+		"Access-Control-Request-Method":  http.MethodPost,
+		"Access-Control-Request-Headers": "connect-protocol-version,connect-timeout-ms,content-type",
+	}
+	grpcWebPreflight = map[string]string{
+		"Origin":                         corstest.AllowedOrigin,
+		"Access-Control-Request-Method":  http.MethodPost,
+		"Access-Control-Request-Headers": "content-type,grpc-timeout,x-grpc-web,x-user-agent",
+	}
+	connectCall = map[string]string{
+		"Origin":                   corstest.AllowedOrigin,
+		"Content-Type":             "application/json",
+		"Connect-Protocol-Version": "1",
+		"Connect-Timeout-Ms":       "5000",
+	}
+	grpcWebCall = map[string]string{
+		"Origin":       corstest.AllowedOrigin,
+		"Content-Type": "application/grpc-web+json",
+		"X-Grpc-Web":   "1",
+		"X-User-Agent": "grpc-web-javascript/0.1",
+		"Grpc-Timeout": "5S",
+	}
+)
+
+func TestConnectPolicyAllowsWhatConnectClientsSendAndExposesWhatTheyRead(t *testing.T) {
+	srv := serveExample(t)
+	url := srv.URL + GetItemProcedure
+
+	t.Run("the Connect call's preflight allows its two Connect headers", func(t *testing.T) {
+		r := corstest.Do(t, http.MethodOptions, url, connectPreflight)
+		assert.Equal(t, http.StatusNoContent, r.Status)
+		assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
+		corstest.AssertTokensOnce(t, r.Header, "Access-Control-Allow-Headers", "Connect-Protocol-Version", "Connect-Timeout-Ms", "Content-Type")
+		corstest.AssertTokensOnce(t, r.Header, "Access-Control-Allow-Methods", http.MethodPost)
+		assert.Equal(t, "7200", r.Header.Get("Access-Control-Max-Age"))
+	})
+	t.Run("the gRPC-Web call's preflight allows its headers", func(t *testing.T) {
+		r := corstest.Do(t, http.MethodOptions, url, grpcWebPreflight)
+		assert.Equal(t, http.StatusNoContent, r.Status)
+		corstest.AssertTokensOnce(t, r.Header, "Access-Control-Allow-Headers", "Content-Type", "Grpc-Timeout", "X-Grpc-Web", "X-User-Agent")
+	})
+	t.Run("a header of the application's own must be added to the list", func(t *testing.T) {
+		h := map[string]string{
+			"Origin":                         corstest.AllowedOrigin,
+			"Access-Control-Request-Method":  http.MethodPost,
+			"Access-Control-Request-Headers": "connect-protocol-version,content-type,x-api-key",
+		}
+		r := corstest.Do(t, http.MethodOptions, url, h)
+		assert.Equal(t, http.StatusForbidden, r.Status)
+		corstest.AssertNoCORS(t, r)
+	})
+	t.Run("a Connect error is a JSON body, readable with the origin granted", func(t *testing.T) {
+		r := call(t, http.MethodPost, url, connectCall, `{"id":"99"}`)
+		assert.Equal(t, http.StatusNotFound, r.Status, "Connect maps not_found to 404")
+		assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
+		assert.Equal(t, "true", r.Header.Get("Access-Control-Allow-Credentials"))
+		assert.Contains(t, r.Body, `"code":"not_found"`)
+		assert.Contains(t, r.Body, `"debug":{"id":"99","resource":"item"}`, "the detail, as JSON")
+	})
+	t.Run("a gRPC-Web error is in headers the policy exposes", func(t *testing.T) {
+		r := call(t, http.MethodPost, url, grpcWebCall, grpcWebFrame(`{"id":"99"}`))
+		assert.Equal(t, http.StatusOK, r.Status, "gRPC-Web answers 200 and puts the status in headers")
+		assert.Equal(t, "5", r.Header.Get("Grpc-Status"), "NOT_FOUND")
+		assert.NotEmpty(t, r.Header.Get("Grpc-Message"))
+		assert.NotEmpty(t, r.Header.Get("Grpc-Status-Details-Bin"))
+		assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
+		corstest.AssertTokensOnce(t, r.Header, "Access-Control-Expose-Headers", "Grpc-Status", "Grpc-Message", "Grpc-Status-Details-Bin")
+	})
+	t.Run("a call without Connect-Protocol-Version never reaches the handler", func(t *testing.T) {
+		h := map[string]string{"Origin": corstest.AllowedOrigin, "Content-Type": "application/json"}
+		r := call(t, http.MethodPost, url, h, `{"id":"42"}`)
+		assert.Equal(t, http.StatusBadRequest, r.Status)
+		assert.NotContains(t, r.Body, "lamp")
+	})
+}
+
+// The pitfall: the policy of a JSON API, which allows Content-Type and exposes nothing, fails every Connect
+// call at its preflight (Connect-Protocol-Version and Connect-Timeout-Ms are not allowed), and leaves a
+// gRPC-Web client unable to read the status of any call: Grpc-Status is on the wire, but not exposed.
+func TestConnectNeedsConnectsHeadersInThePolicy(t *testing.T) {
+	example := serveExample(t)
+	generic := httptest.NewServer(jsonAPICORS(t).Handler(newMux()))
+	t.Cleanup(generic.Close)
+
+	tests := []struct {
+		name                                   string
+		srv                                    *httptest.Server
+		wantPreflightStatus                    int
+		wantGRPCStatusExposed, wantPreflightOK bool
+	}{
+		{"connectrpc.com/cors's lists", example, http.StatusNoContent, true, true},
+		{"pitfall: a JSON API's policy", generic, http.StatusForbidden, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := tt.srv.URL + GetItemProcedure
+			r := corstest.Do(t, http.MethodOptions, url, connectPreflight)
+			assert.Equal(t, tt.wantPreflightStatus, r.Status)
+			assert.Equal(t, tt.wantPreflightOK, r.Header.Get("Access-Control-Allow-Origin") == corstest.AllowedOrigin)
+
+			r = call(t, http.MethodPost, url, grpcWebCall, grpcWebFrame(`{"id":"99"}`))
+			assert.Equal(t, "5", r.Header.Get("Grpc-Status"), "the status is on the wire either way")
+			assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"), "and the origin is granted")
+			exposed := false
+			for _, name := range corstest.Tokens(r.Header, "Access-Control-Expose-Headers") {
+				exposed = exposed || strings.EqualFold(name, "Grpc-Status")
+			}
+			assert.Equal(t, tt.wantGRPCStatusExposed, exposed, "whether the page may read Grpc-Status")
+		})
+	}
+}
