@@ -156,6 +156,7 @@ BenchmarkVaryMerge/crossorigin-2 	 1000	 150 ns/op	 32 B/op	 1 allocs/op
 	assert.Contains(t, out, "- `New` with 1000 origins: 0.50 ms, under 1 ms ✓.")
 	assert.Contains(t, out, "the one path that may allocate: 1 allocs/op ✓")
 	assert.Contains(t, out, "- End to end, ours within 2% of the bare handler's requests per second: ✓ median 1.0% over 3 rounds")
+	assert.Contains(t, out, "noise, from the bare handler against itself: ±0.0%")
 	assert.Contains(t, out, "| bare_again (control) | 10,050 | 100.0 | 200.0 | -0.5% |")
 	assert.Contains(t, out, "#### Public `*` policy")
 	assert.Contains(t, out, "#### Outcomes (checked before timing)")
@@ -168,4 +169,27 @@ func TestCellsThatAreNotMeasuredSayWhy(t *testing.T) {
 	assert.Equal(t, "n/a", r.Cells[benchmarks.Gorilla])
 	assert.Equal(t, "–", r.Cells[benchmarks.Bare], "measured but missing from the results")
 	assert.Equal(t, benchmarks.Jub0bs, r.Peer)
+}
+
+func TestTheEndToEndVerdictWaitsForTheNoiseToAllowIt(t *testing.T) {
+	quiet := []float64{-0.002, 0.001, 0.0, 0.002, -0.001, 0.001, 0.0, -0.002}
+	loud := []float64{-0.3, 0.2, 0.1, -0.25, 0.4, -0.1, 0.05, 0.3}
+	v, u := e2eVerdict(0.01, quiet, 0.02)
+	assert.Equal(t, "✓", v)
+	assert.Less(t, u, 0.005)
+	v, _ = e2eVerdict(0.05, quiet, 0.02)
+	assert.Equal(t, "✗", v)
+	v, _ = e2eVerdict(0.01, loud, 0.02)
+	assert.Equal(t, "undecided at this noise", v, "a 1% median means nothing when rounds swing by 30%")
+	v, _ = e2eVerdict(0.01, nil, 0.02)
+	assert.Equal(t, "undecided (no control)", v)
+}
+
+func TestQuantileInterpolatesBetweenRanks(t *testing.T) {
+	v := []float64{1, 2, 3, 4, 5}
+	assert.InDelta(t, 3, quantile(v, 0.5), 1e-12)
+	assert.InDelta(t, 2, quantile(v, 0.25), 1e-12)
+	assert.InDelta(t, 5, quantile(v, 1), 1e-12)
+	assert.InDelta(t, 1.5, quantile([]float64{1, 2}, 0.5), 1e-12)
+	assert.True(t, math.IsNaN(quantile(nil, 0.5)))
 }

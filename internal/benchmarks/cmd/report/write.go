@@ -355,11 +355,10 @@ func writeTargets(w io.Writer, seq, par []Row, sweep []*benchmarks.Cell, results
 		if o := benchmarks.Overheads(e2e.Series, benchmarks.Ours); len(o) > 0 {
 			med, lo, hi := spread(o)
 			aa := benchmarks.Overheads(e2e.Series, benchmarks.BareAgain)
-			_, aaLo, aaHi := spread(aa)
+			verdict, u := e2eVerdict(med, aa, benchmarks.E2ETarget)
 			fmt.Fprintf(w, "- End to end, ours within %.0f%% of the bare handler's requests per second: %s median %s over %d rounds "+
-				"(rounds from %s to %s; the bare handler against itself, the noise: %s to %s).\n",
-				benchmarks.E2ETarget*100, mark(med <= benchmarks.E2ETarget), percent(med), len(o), percent(lo), percent(hi),
-				percent(aaLo), percent(aaHi))
+				"(rounds from %s to %s); noise, from the bare handler against itself: ±%s (twice the standard error of a median of %d rounds).\n",
+				benchmarks.E2ETarget*100, verdict, percent(med), len(o), percent(lo), percent(hi), percent(2*u), len(aa))
 		}
 	}
 	ours, bad := 0, []string{}
@@ -608,6 +607,44 @@ func writeSweepOutcomes(w io.Writer, sweep []*benchmarks.Cell) {
 		return
 	}
 	fmt.Fprintf(w, "Origin sweep: %d cells answered otherwise (not timed): %s.\n", len(wrong), strings.Join(wrong, "; "))
+}
+
+// e2eVerdict judges an end-to-end overhead (the median over the rounds)
+// against target, given the A/A control's overheads (the bare handler
+// against itself, round by round), whose spread is the noise. u estimates
+// the standard error of a median of that many rounds from the control's
+// interquartile range (for normal noise, σ ≈ IQR/1.35 and the median's
+// standard error ≈ 1.25 σ/√n). The verdict is ✓ only when the overhead
+// plus 2u is within target, ✗ when the overhead minus 2u is past it, and
+// "undecided" otherwise: on a noisy machine the run cannot tell.
+func e2eVerdict(overhead float64, control []float64, target float64) (verdict string, u float64) {
+	if len(control) < 2 {
+		return "undecided (no control)", math.Inf(1)
+	}
+	s := slices.Clone(control)
+	slices.Sort(s)
+	iqr := quantile(s, 0.75) - quantile(s, 0.25)
+	u = 1.25 * iqr / 1.35 / math.Sqrt(float64(len(s)))
+	switch {
+	case overhead+2*u <= target:
+		return "✓", u
+	case overhead-2*u > target:
+		return "✗", u
+	}
+	return "undecided at this noise", u
+}
+
+// quantile interpolates linearly between the nearest ranks of sorted v.
+func quantile(v []float64, q float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	pos := q * float64(len(v)-1)
+	i := int(pos)
+	if i+1 >= len(v) {
+		return v[len(v)-1]
+	}
+	return v[i] + (pos-float64(i))*(v[i+1]-v[i])
 }
 
 // spread is the median, lowest and highest of v (zeros when empty).
