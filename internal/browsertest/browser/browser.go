@@ -439,7 +439,8 @@ const submitJS = `((action, method, enctype, fields) => {
 
 // landedJS reports the page once the navigation to it is complete; a page
 // still on before reports null.
-const landedJS = `document.readyState === "complete" && location.href !== %s
+// Firefox shows a transient about:blank on the way, which is not a landing.
+const landedJS = `document.readyState === "complete" && location.href !== %s && location.href !== "about:blank"
   ? {url: location.href, body: document.body ? document.body.innerText : ""} : null`
 
 // SubmitForm makes the page at origin submit form, a top-level navigation,
