@@ -52,6 +52,20 @@ type E2EResult struct {
 	// Stopped: the time bound ended the run before Requests reached the
 	// number asked for.
 	Stopped bool
+	// CPU is the CPU time the whole process (clients and server alike) used
+	// during the run, 0 where it cannot be read. Load from other processes
+	// slows the wall clock but barely changes it, so its per-request
+	// difference from the bare handler's is the steadier estimate of a
+	// middleware's cost on a busy machine.
+	CPU time.Duration
+}
+
+// CPUPerRequest is the process's CPU time per request of the run.
+func (r E2EResult) CPUPerRequest() time.Duration {
+	if r.Requests == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Requests)
 }
 
 // RequestsPerSecond is the throughput of the run.
@@ -203,6 +217,7 @@ func (s *E2EServer) Run(ctx context.Context, n, conns int, maxTime time.Duration
 	lat := make([][]time.Duration, conns)
 	errs := make([]error, conns)
 	var wg sync.WaitGroup
+	cpu := processCPU()
 	start := time.Now()
 	for i := range conns {
 		lat[i] = make([]time.Duration, 0, min(n/conns+1, 1<<16)) // n may be huge when maxTime is the bound
@@ -227,7 +242,7 @@ func (s *E2EServer) Run(ctx context.Context, n, conns int, maxTime time.Duration
 		}()
 	}
 	wg.Wait()
-	res := E2EResult{Elapsed: time.Since(start)}
+	res := E2EResult{Elapsed: time.Since(start), CPU: processCPU() - cpu}
 	for _, l := range lat {
 		res.Latencies = append(res.Latencies, l...)
 	}
@@ -350,6 +365,25 @@ func RunE2ESuite(ctx context.Context, opts E2EOptions, progress io.Writer) ([]E2
 // the bare handler's in the same round, as a fraction (0.01 = 1% fewer
 // requests per second; negative when it was faster).
 func Overheads(series []E2ESeries, name string) []float64 {
+	return paired(series, name, func(lib, bare E2EResult) (float64, bool) {
+		b := bare.RequestsPerSecond()
+		return 1 - lib.RequestsPerSecond()/b, b > 0
+	})
+}
+
+// CPUOverheads is, round by round, how much more CPU time per request the
+// process used serving name than serving the bare handler in the same
+// round, as a fraction of the bare handler's (0.01 = 1% more).
+func CPUOverheads(series []E2ESeries, name string) []float64 {
+	return paired(series, name, func(lib, bare E2EResult) (float64, bool) {
+		b := bare.CPUPerRequest()
+		return float64(lib.CPUPerRequest())/float64(b) - 1, b > 0
+	})
+}
+
+// paired applies f to name's rounds and the bare handler's same rounds,
+// keeping the values f says are defined.
+func paired(series []E2ESeries, name string, f func(lib, bare E2EResult) (float64, bool)) []float64 {
 	var bare, lib *E2ESeries
 	for i := range series {
 		if series[i].Name == Bare {
@@ -364,8 +398,8 @@ func Overheads(series []E2ESeries, name string) []float64 {
 	}
 	out := make([]float64, 0, len(lib.Rounds))
 	for r := range min(len(bare.Rounds), len(lib.Rounds)) {
-		if b := bare.Rounds[r].RequestsPerSecond(); b > 0 {
-			out = append(out, 1-lib.Rounds[r].RequestsPerSecond()/b)
+		if v, ok := f(lib.Rounds[r], bare.Rounds[r]); ok {
+			out = append(out, v)
 		}
 	}
 	return out

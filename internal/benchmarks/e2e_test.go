@@ -72,14 +72,31 @@ func TestQuantileIsTheNearestRank(t *testing.T) {
 }
 
 func TestOverheadsSetEachRoundAgainstTheBareHandlersSameRound(t *testing.T) {
-	round := func(n int) E2EResult { return E2EResult{Requests: n, Elapsed: time.Second} }
+	round := func(n int, cpu time.Duration) E2EResult {
+		return E2EResult{Requests: n, Elapsed: time.Second, CPU: cpu}
+	}
 	series := []E2ESeries{
-		{Name: Bare, Rounds: []E2EResult{round(1000), round(2000)}},
-		{Name: Ours, Rounds: []E2EResult{round(990), round(2020)}},
+		{Name: Bare, Rounds: []E2EResult{round(1000, 50*time.Millisecond), round(2000, 0)}},
+		{Name: Ours, Rounds: []E2EResult{round(990, 51*time.Millisecond), round(2020, time.Millisecond)}},
 	}
 	got := Overheads(series, Ours)
 	require.Len(t, got, 2)
 	assert.InDelta(t, 0.01, got[0], 1e-9)
 	assert.InDelta(t, -0.01, got[1], 1e-9)
 	assert.Nil(t, Overheads(series, RS))
+	cpu := CPUOverheads(series, Ours)
+	require.Len(t, cpu, 1, "a round whose bare CPU time is unknown is left out")
+	assert.InDelta(t, 51.0/990/(50.0/1000)-1, cpu[0], 1e-4, "whole nanoseconds per request")
+}
+
+func TestRunReadsTheProcessCPUTime(t *testing.T) {
+	h, err := E2EHandler(Bare)
+	require.NoError(t, err)
+	srv, err := StartE2E(h, 1)
+	require.NoError(t, err)
+	defer srv.Close()
+	res, err := srv.Run(context.Background(), 200, 1, time.Minute)
+	require.NoError(t, err)
+	assert.Positive(t, res.CPUPerRequest(), "200 loopback round trips use measurable CPU")
+	assert.Zero(t, E2EResult{}.CPUPerRequest())
 }

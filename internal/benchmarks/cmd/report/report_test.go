@@ -157,7 +157,7 @@ BenchmarkVaryMerge/crossorigin-2 	 1000	 150 ns/op	 32 B/op	 1 allocs/op
 	assert.Contains(t, out, "the one path that may allocate: 1 allocs/op ✓")
 	assert.Contains(t, out, "- End to end, ours within 2% of the bare handler's requests per second: ✓ median 1.0% over 3 rounds")
 	assert.Contains(t, out, "noise, from the bare handler against itself: ±0.0%")
-	assert.Contains(t, out, "| bare_again (control) | 10,050 | 100.0 | 200.0 | -0.5% |")
+	assert.Contains(t, out, "| bare_again (control) | 10,050 | 100.0 | 200.0 | -0.5% | -0.5% to -0.5% | 0.0 | — |")
 	assert.Contains(t, out, "#### Public `*` policy")
 	assert.Contains(t, out, "#### Outcomes (checked before timing)")
 	assert.NotContains(t, out, "#### Origin-count sweep", "no sweep results, no sweep table")

@@ -359,6 +359,13 @@ func writeTargets(w io.Writer, seq, par []Row, sweep []*benchmarks.Cell, results
 			fmt.Fprintf(w, "- End to end, ours within %.0f%% of the bare handler's requests per second: %s median %s over %d rounds "+
 				"(rounds from %s to %s); noise, from the bare handler against itself: ±%s (twice the standard error of a median of %d rounds).\n",
 				benchmarks.E2ETarget*100, verdict, percent(med), len(o), percent(lo), percent(hi), percent(2*u), len(aa))
+			if c := benchmarks.CPUOverheads(e2e.Series, benchmarks.Ours); len(c) > 0 {
+				cmed, _, _ := spread(c)
+				cv, cu := e2eVerdict(cmed, benchmarks.CPUOverheads(e2e.Series, benchmarks.BareAgain), benchmarks.E2ETarget)
+				fmt.Fprintf(w, "- End to end, CPU time per request (clients and server; steadier than the wall clock on a busy machine): "+
+					"ours %s against the bare handler, median over the rounds, noise ±%s: %s within %.0f%%.\n",
+					signedPercent(cmed), percent(2*cu), cv, benchmarks.E2ETarget*100)
+			}
 		}
 	}
 	ours, bad := 0, []string{}
@@ -549,14 +556,16 @@ func writeE2E(w io.Writer, e2e *E2E) {
 	o := e2e.Options
 	fmt.Fprintf(w, "#### End to end: loopback HTTP/1.1, %d keep-alive connections, %d rounds of %s requests per middleware\n\n",
 		o.Conns, len(e2e.Series[0].Rounds), thousands(float64(o.PerRound)))
-	fmt.Fprintln(w, "| handler | req/s (median of rounds) | p50 µs | p99 µs | overhead vs bare (median) | overhead, lowest to highest round | req/s per round |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|---|---|")
+	fmt.Fprintln(w, "| handler | req/s (median of rounds) | p50 µs | p99 µs | overhead vs bare (median) | overhead, lowest to highest round | CPU µs per request | CPU vs bare (median) | req/s per round |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|---|--:|--:|---|")
 	for _, s := range e2e.Series {
 		var rps []float64
 		var all benchmarks.E2EResult
 		for _, r := range s.Rounds {
 			rps = append(rps, r.RequestsPerSecond())
 			all.Latencies = append(all.Latencies, r.Latencies...)
+			all.Requests += r.Requests
+			all.CPU += r.CPU
 		}
 		slices.Sort(all.Latencies)
 		med, _, _ := spread(rps)
@@ -564,19 +573,24 @@ func writeE2E(w io.Writer, e2e *E2E) {
 		for _, x := range rps {
 			perRound = append(perRound, thousands(x))
 		}
-		overhead, rng := "—", "—"
+		overhead, rng, cpu := "—", "—", "—"
 		if s.Name != benchmarks.Bare {
 			m, lo, hi := spread(benchmarks.Overheads(e2e.Series, s.Name))
 			overhead, rng = percent(m), percent(lo)+" to "+percent(hi)
+			if c := benchmarks.CPUOverheads(e2e.Series, s.Name); len(c) > 0 {
+				cm, _, _ := spread(c)
+				cpu = signedPercent(cm)
+			}
 		}
 		name := s.Name
 		if name == benchmarks.BareAgain {
 			name += " (control)"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", name, thousands(med),
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, thousands(med),
 			strconv.FormatFloat(float64(all.Quantile(0.50).Nanoseconds())/1e3, 'f', 1, 64),
 			strconv.FormatFloat(float64(all.Quantile(0.99).Nanoseconds())/1e3, 'f', 1, 64),
-			overhead, rng, strings.Join(perRound, ", "))
+			overhead, rng, strconv.FormatFloat(float64(all.CPUPerRequest().Nanoseconds())/1e3, 'f', 1, 64), cpu,
+			strings.Join(perRound, ", "))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Every middleware (configuration one_origin_creds) wraps the same handler, which encodes a small JSON "+
@@ -585,7 +599,9 @@ func writeE2E(w io.Writer, e2e *E2E) {
 		"every handler once, in an order that rotates from round to round, and each handler's overhead is set against "+
 		"the bare handler of the same round (positive: fewer requests per second). `bare_again` is the bare handler "+
 		"once more: its overhead is the noise, against which a \"within %.0f%%\" claim is to be read. Client and "+
-		"server share the machine's CPUs.\n\n", benchmarks.E2ETarget*100)
+		"server share the machine's CPUs, so the wall clock moves with any other load on it; the process's CPU time "+
+		"per request (clients and server together, from getrusage) moves far less, and its difference from the bare "+
+		"handler's is the middleware's cost plus the noise of the control's row.\n\n", benchmarks.E2ETarget*100)
 }
 
 func writeSweepOutcomes(w io.Writer, sweep []*benchmarks.Cell) {
@@ -655,6 +671,14 @@ func spread(v []float64) (med, lo, hi float64) {
 	s := slices.Clone(v)
 	slices.Sort(s)
 	return Median(s), s[0], s[len(s)-1]
+}
+
+// signedPercent is percent with a "+" on increases.
+func signedPercent(f float64) string {
+	if f > 0 {
+		return "+" + percent(f)
+	}
+	return percent(f)
 }
 
 func percent(f float64) string {
