@@ -124,3 +124,24 @@ func TestServeAfterVaryAllocatesNothingItself(t *testing.T) {
 	assert.Equal(t, []string{EarlierVary}, w.Header()["Vary"], "each call starts from the earlier layer's line")
 	assert.Zero(t, testing.AllocsPerRun(50, func() { ServeAfterVary(h, w, r, scratch) }))
 }
+
+func TestOursAllocatesNothingWhateverTheNumberOfOrigins(t *testing.T) {
+	var scenarios []*Scenario
+	for _, s := range SweepScenarios() {
+		if s.Size == SweepSizes[0] || s.Size == SweepSizes[len(SweepSizes)-1] {
+			scenarios = append(scenarios, s)
+		}
+	}
+	checked := 0
+	for _, c := range Sweep(scenarios...) {
+		if c.Library.Name != Ours {
+			continue
+		}
+		require.NotNil(t, c.Handler, c.Skip)
+		w := NewWriter()
+		c.Serve(w)
+		assert.Zero(t, testing.AllocsPerRun(50, func() { c.Serve(w) }), c.Scenario.FullName())
+		checked++
+	}
+	assert.Equal(t, 2*len(SweepRequests()), checked)
+}
