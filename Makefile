@@ -14,14 +14,20 @@ MIN_COVERAGE := 95
 test: deps lint unit fuzz nested bench-smoke
 	@echo "make test: all checks passed"
 
-# The browser suite needs Debian's chromium and the shared-cache test needs nginx. As root, install what
-# is missing; otherwise say what to install (the suites fail with the same command if still missing).
+# The browser suite needs Debian's chromium, firefox-esr and webkit2gtk-driver (WebKitWebDriver, run on a
+# virtual display: xvfb, xauth), and the shared-cache test needs nginx. As root, install what is missing;
+# otherwise say what to install (the suites fail with the same command if still missing).
 deps:
-	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
-	 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	@have() { command -v "$$1" >/dev/null 2>&1 || [ -x "/usr/bin/$$1" ] || [ -x "/usr/sbin/$$1" ]; }; missing=""; \
+	 have chromium        || missing="$$missing chromium"; \
+	 have firefox-esr     || missing="$$missing firefox-esr"; \
+	 have WebKitWebDriver || missing="$$missing webkit2gtk-driver"; \
+	 have Xvfb            || missing="$$missing xvfb"; \
+	 have xauth           || missing="$$missing xauth"; \
+	 have nginx           || missing="$$missing nginx"; \
 	 if [ -n "$$missing" ]; then \
-	   if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	   else echo "missing:$$missing — run: sudo apt-get update && sudo apt-get install -y$$missing"; fi; fi
+	   if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	   else echo "missing:$$missing — run: sudo apt-get update && sudo apt-get install -y --no-install-recommends$$missing"; fi; fi
 
 demo:
 	cd examples && go run ./devserver

@@ -424,16 +424,12 @@ func (d *firefoxDriver) Version() string { return d.version }
 
 func (d *firefoxDriver) Close() {
 	if d.ws != nil {
-		// A polite end first: Firefox then writes its profile and exits.
-		_ = d.call("browser.close", map[string]any{}, 5*time.Second, nil)
 		_ = d.ws.Close()
 	}
 	if d.cmd != nil && d.cmd.Process != nil {
-		select {
-		case <-d.exited:
-		case <-time.After(5 * time.Second):
-		}
-		// Whatever is left of its process group (content processes).
+		// The profile is thrown away, so there is nothing for Firefox to
+		// save: its whole process group (content processes included) is
+		// stopped at once, which is seconds faster than browser.close.
 		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-d.exited
 	}
