@@ -1,0 +1,30 @@
+// Package fetch is the client half of the CORS protocol as the WHATWG Fetch standard defines it: what a
+// browser sends for a fetch() from a page, and how it judges the answers. It is written once for the
+// corscheck command and for this module's tests, so that a test can ask "would a browser accept this
+// response?" of one implementation instead of checking header strings by hand.
+//
+// The package has two layers.
+//
+// The rules are pure functions over header values, each named after the Fetch algorithm it implements
+// and citing its section: [IsSafelistedMethod], [NormalizeMethod], [IsForbiddenRequestHeader],
+// [IsSafelistedRequestHeader], [UnsafeRequestHeaderNames], [NeedsPreflight], [PreflightRequestHeaders],
+// [CORSCheck], [PreflightCheck], [MaxAge], [ReadableHeaders], [ExtractHeaderListValues],
+// [ParseMIMEEssence], [ParseSingleRange], [SerializeOrigin] and [ParseOrigin]. A check that fails
+// returns a *[Failure] that says which check failed and why, in the words a browser console uses.
+//
+// [Client] runs a whole fetch against a server over an http.RoundTripper: it decides on the preflight,
+// sends it as browsers form it, applies the checks, sends the actual request, follows redirects the way
+// Fetch does for CORS requests (at most 20, the CORS check on each hop, Origin "null" after a
+// cross-origin hop, Authorization dropped) and reports every exchange in a [Trace]. Reading is bounded:
+// response headers by the transport's MaxResponseHeaderBytes (see [NewTransport]), bodies by
+// [Client.BodyLimit], time by [Client.Timeout]. [HandlerTransport] serves requests with an http.Handler
+// in-process, so a test or an offline check needs no listener.
+//
+// What it does not model: the preflight cache (every fetch is judged as if the cache were empty), the
+// service-worker and CSP layers, mixed content, and Private Network Access. Browsers deviate from the
+// standard in one place that matters here: Chromium (unless the CorsNonWildcardRequestHeadersSupport
+// feature is on), Firefox (unless network.cors_preflight.authorization_covered_by_wildcard is false) and
+// WebKit let "Access-Control-Allow-Headers: *" cover Authorization. This package follows the standard,
+// which is also where those browsers are heading; [Client.AuthorizationCoveredByWildcard] models the
+// deviation when a test needs to.
+package fetch

@@ -1,0 +1,125 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+)
+
+// defaultPorts are the special schemes' default ports, which a serialized origin omits (WHATWG URL §4.1).
+var defaultPorts = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+
+// SerializeOrigin returns the serialization of u's origin as a browser writes it in an Origin header
+// (HTML "serialization of an origin"): scheme "://" host [":" port], lower case, the default port
+// dropped, IPv6 in brackets. URLs without a tuple origin (file:, data:, ...) serialize to "null".
+func SerializeOrigin(u *url.URL) string {
+	scheme := asciiLower(u.Scheme)
+	host := u.Hostname()
+	if u.Opaque != "" || host == "" || scheme == "file" || scheme == "data" || scheme == "blob" {
+		return "null"
+	}
+	host = asciiLower(host)
+	if a, err := idna.Lookup.ToASCII(host); err == nil {
+		host = a
+	}
+	if strings.Contains(host, ":") {
+		if ip := net.ParseIP(host); ip != nil {
+			host = ip.String()
+		}
+		host = "[" + host + "]"
+	}
+	port := u.Port()
+	if port != "" {
+		if n, err := strconv.Atoi(port); err == nil {
+			port = strconv.Itoa(n)
+		}
+	}
+	if port == "" || defaultPorts[scheme] == port {
+		return scheme + "://" + host
+	}
+	return scheme + "://" + host + ":" + port
+}
+
+// ParseOrigin checks that s is a serialized origin exactly as a browser sends it in an Origin header
+// ("https://app.example.com", "http://localhost:3000", or "null" for an opaque origin) and returns
+// it. A value that names an origin in another spelling is refused with the spelling to use, so that an
+// explanation never rests on an Origin no browser sends.
+func ParseOrigin(s string) (string, error) {
+	if s == "null" {
+		return s, nil
+	}
+	if s == "" {
+		return "", errors.New("the origin is empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not an origin (scheme://host[:port]): %v", s, err)
+	}
+	if u.Scheme == "" || u.Host == "" || u.Opaque != "" {
+		return "", fmt.Errorf("%q is not an origin: write it as scheme://host[:port], e.g. https://app.example.com", s)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("%q is not an origin: an origin has no user name or password", s)
+	}
+	canonical := SerializeOrigin(u)
+	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.HasSuffix(s, "#") {
+		return "", fmt.Errorf("%q is not an origin: an origin has no path, query or fragment (not even a trailing slash): use %s", s, canonical)
+	}
+	if canonical != s {
+		return "", fmt.Errorf("a browser never sends the origin %q: it writes it %s", s, canonical)
+	}
+	return s, nil
+}
+
+// SameOrigin reports whether the origins of a and b are the same tuple (scheme, host, port).
+func SameOrigin(a, b *url.URL) bool {
+	sa := SerializeOrigin(a)
+	return sa != "null" && sa == SerializeOrigin(b)
+}
+
+// originURL parses a serialized origin back into a URL, nil for "null".
+func originURL(origin string) *url.URL {
+	if origin == "null" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return nil
+	}
+	return u
+}
+
+// RegistrableDomain returns the registrable domain of host ("example.co.uk" for "api.example.co.uk"),
+// or host itself for an IP address, "localhost" or a public suffix.
+func RegistrableDomain(host string) string {
+	host = asciiLower(strings.TrimSuffix(host, "."))
+	if net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return host
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+// secFetchSite is the Sec-Fetch-Site value of a request from origin to u (Fetch Metadata §2.4):
+// same-origin, same-site (same scheme and registrable domain) or cross-site.
+func secFetchSite(origin string, u *url.URL) string {
+	o := originURL(origin)
+	switch {
+	case o == nil:
+		return "cross-site"
+	case SameOrigin(o, u):
+		return "same-origin"
+	case asciiEqualFold(o.Scheme, u.Scheme) && RegistrableDomain(o.Hostname()) == RegistrableDomain(u.Hostname()):
+		return "same-site"
+	}
+	return "cross-site"
+}
