@@ -40,7 +40,7 @@ func JSONHandler() http.Handler {
 	item := Item{ID: 4711, Name: "widget", Price: 12.5, Tags: []string{"blue", "small"}}
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(item) // the client sees a short body
+		_ = json.NewEncoder(w).Encode(item) // a failed write is a broken connection, which the client reports
 	})
 }
 
