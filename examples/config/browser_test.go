@@ -8,9 +8,9 @@ import (
 	"github.com/crossorigin/cors/examples/internal/corstest"
 )
 
-// The router specification again, with the shipped cors.json and headless Chromium as the judge of what the
+// The router specification again, with the shipped cors.json and real browsers as the judge of what the
 // browser app may do.
-func TestShippedConfigFileInChromium(t *testing.T) {
+func TestShippedConfigFileInBrowsers(t *testing.T) {
 	c, err := configure("cors.json", environ(nil))
 	require.NoError(t, err)
 

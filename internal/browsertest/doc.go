@@ -1,13 +1,67 @@
 // Package browsertest holds the browser-verified conformance suite of
-// github.com/crossorigin/cors. It has no non-test code: the tests start a real
-// headless Chromium, load a page on one origin, call an API on another origin
-// that the middleware wraps, and assert what the page could and could not do
-// and what the API received.
+// github.com/crossorigin/cors. It has no non-test code: TestBrowsers starts
+// each browser engine in turn (Chromium, Firefox, WebKit), loads a page on
+// one origin, calls an API on another origin that the middleware wraps, and
+// asserts what the page could and could not do and what the API received,
+// and that the browser's verdict matches the library's own.
 //
-// The harness that drives the browser is the importable package
-// github.com/crossorigin/cors/internal/browsertest/chromium, which the
-// examples module's browser tests use too.
+// The harness that drives the browsers is the importable package
+// github.com/crossorigin/cors/internal/browsertest/browser, which the
+// examples module's browser tests use too: one Driver interface, one
+// implementation per engine (chromium.go over the DevTools protocol,
+// firefox.go over WebDriver BiDi, webkit.go over W3C WebDriver with Xvfb),
+// and the cases written once.
 //
-// The suite needs Debian's chromium package (apt-get update && apt-get install
-// -y chromium). Set CORS_SKIP_BROWSER=1 to skip it on a machine without one.
+// The suite needs Debian's chromium, firefox-esr and webkit2gtk-driver (with
+// xvfb and xauth): apt-get update && apt-get install -y
+// --no-install-recommends chromium firefox-esr webkit2gtk-driver xvfb xauth.
+// CORS_BROWSERS=firefox (or chromium,webkit, ...) runs only the engines named;
+// CORS_SKIP_BROWSER=1 skips the suite on a machine without them. CI runs every
+// engine and never skips.
+//
+// Where an engine departs from the Fetch standard, the case asserts what the
+// engine does and names the deviation (browserCase.in); a case that cannot
+// run in an engine skips with the reason. At the end of each engine the
+// suite logs one line
+//
+//	browser-summary engine=<name> version="<version>" cases=N passed=N deviation=N skipped=N failed=N wall=<duration>
+//
+// and one "browser-deviation engine=<name> <what>" line per deviation found,
+// from which the README's table is built.
+//
+// Last measured (Debian 12, 2 cores; 110 cases per engine):
+//
+//	engine    version                  passed  deviation  skipped  wall
+//	chromium  Chrome/156.0.8078.108    110     0          0        ~32 s
+//	firefox   firefox 153.8.0(esr)     104     4          2        ~30 s
+//	webkit    WebKitGTK 2.50.6         103     5          2        ~12 s
+//
+// The engines' differences found, each asserted by a case:
+//
+//   - Access-Control-Allow-Headers: * covering Authorization: WebKit lets it
+//     (no switch), against Fetch's CORS non-wildcard request-header name
+//     rule; Chromium and Firefox follow the rule with the feature flag and
+//     the preference the harness sets. The library refuses such a preflight
+//     itself, so every engine agrees on the library's behaviour.
+//   - Private Network Access and Local Network Access are Chromium's alone:
+//     Firefox and WebKit send no PNA preflight and gate nothing; their calls
+//     are ordinary CORS requests.
+//   - Mixed content: WebKit blocks an https page's request to
+//     http://localhost (and http://127.0.0.1) before it leaves the browser;
+//     Chromium and Firefox treat loopback as potentially trustworthy (Secure
+//     Contexts §3.1) and send it.
+//   - The message of a blocked fetch: "TypeError: Failed to fetch"
+//     (Chromium), "TypeError: NetworkError when attempting to fetch
+//     resource." (Firefox), "TypeError: Load failed" (WebKit).
+//   - Resource timing: WebKitGTK 2.50 reports no sizes and no serverTiming,
+//     even with Timing-Allow-Origin; Firefox (and Fetch) expose serverTiming
+//     to secure contexts only, Chromium also to http pages.
+//   - Cookies: every credentials case (same-site app.example.com to
+//     api.example.com, and localhost:3000 to localhost:8080) behaves the same
+//     in the three engines, including a cookie stored from a response the
+//     page may not read.
+//   - Preflight cache: in the three engines a preflight is cached within
+//     max-age, for Fetch's 5 s without the header, per URL and per origin.
+//     Firefox's early drop on IP-literal hosts does not show here: the page
+//     and API have host names, reached through the harness's proxy.
 package browsertest

@@ -72,9 +72,6 @@ type variant struct {
 	skip string
 }
 
-// deviates is a variant asserting want instead, for the reason why.
-func deviates(why string, want expect) variant { return variant{deviation: why, want: &want} }
-
 // step is one fetch() from a page, and what must come of it.
 type step struct {
 	before func(t *testing.T, b *backend) // runs first, e.g. Reconfigure

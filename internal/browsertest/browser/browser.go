@@ -39,6 +39,15 @@ import (
 // browser reaches it.
 const Timeout = 10 * time.Second
 
+// Time allowed to start a browser and to load a page. Both are far longer
+// than they take on an idle machine (a few seconds, a few hundred
+// milliseconds), so that a busy CI machine slows the suite down instead of
+// failing it.
+const (
+	startTimeout    = 60 * time.Second
+	navigateTimeout = 30 * time.Second
+)
+
 // Driver is what each engine implements: the smallest set of operations the
 // harness needs from a browser with one tab.
 type Driver interface {

@@ -117,7 +117,7 @@ func startChromium(cfg Config, _ *Proxy) (Driver, error) {
 }
 
 func (d *chromiumDriver) Navigate(url string) error {
-	ctx, cancel := context.WithTimeout(d.tab, Timeout)
+	ctx, cancel := context.WithTimeout(d.tab, navigateTimeout)
 	defer cancel()
 	return chromedp.Do(ctx, chromedp.Navigate(url))
 }

@@ -242,7 +242,7 @@ func startFirefox(_ Config, proxy *Proxy) (Driver, error) {
 	}
 	go func() { _ = d.cmd.Wait(); close(d.exited) }()
 
-	endpoint, lines := waitForLine(stderr, bidiListening, 30*time.Second)
+	endpoint, lines := waitForLine(stderr, bidiListening, startTimeout)
 	if endpoint == "" {
 		d.Close()
 		return nil, fmt.Errorf("%s printed no WebDriver BiDi endpoint; its output:\n%s", path, strings.Join(lines, "\n"))
@@ -262,7 +262,7 @@ func startFirefox(_ Config, proxy *Proxy) (Driver, error) {
 	}
 	// The tests' https servers use httptest's self-signed certificate.
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{"acceptInsecureCerts": true}}}
-	if err := d.call("session.new", caps, 30*time.Second, &session); err != nil {
+	if err := d.call("session.new", caps, startTimeout, &session); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -387,7 +387,7 @@ func (d *firefoxDriver) call(method string, params any, timeout time.Duration, o
 }
 
 func (d *firefoxDriver) Navigate(url string) error {
-	return d.call("browsingContext.navigate", map[string]any{"context": d.context, "url": url, "wait": "complete"}, Timeout, nil)
+	return d.call("browsingContext.navigate", map[string]any{"context": d.context, "url": url, "wait": "complete"}, navigateTimeout, nil)
 }
 
 func (d *firefoxDriver) Evaluate(js string, timeout time.Duration) (string, error) {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -86,12 +85,12 @@ func startXvfb() (*exec.Cmd, chan struct{}, string, error) {
 	case n := <-line:
 		if _, err := strconv.Atoi(n); err != nil {
 			stopProcess(cmd, done, time.Second)
-			return nil, nil, "", fmt.Errorf("Xvfb gave no display number (%q)", n)
+			return nil, nil, "", fmt.Errorf("no display number from Xvfb (%q)", n)
 		}
 		return cmd, done, ":" + n, nil
-	case <-time.After(15 * time.Second):
+	case <-time.After(startTimeout):
 		stopProcess(cmd, done, time.Second)
-		return nil, nil, "", errors.New("Xvfb did not start within 15s")
+		return nil, nil, "", fmt.Errorf("no display from Xvfb within %s", startTimeout)
 	}
 }
 
@@ -110,7 +109,7 @@ func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &webkitDriver{client: &http.Client{Timeout: Timeout + 20*time.Second}}
+	d := &webkitDriver{client: &http.Client{Timeout: startTimeout}}
 	var display string
 	if d.xvfb, d.xvfbDone, display, err = startXvfb(); err != nil {
 		return nil, err
@@ -132,7 +131,7 @@ func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 	}
 	root := fmt.Sprintf("http://127.0.0.1:%d", port)
 	// The driver listens within a moment of starting.
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for {
 		var status struct {
 			Ready bool `json:"ready"`
@@ -167,7 +166,7 @@ func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 	}
 	d.base = root + "/session/" + session.SessionID
 	d.version = "WebKitGTK " + session.Capabilities.BrowserVersion
-	if err := d.do(http.MethodPost, d.base+"/timeouts", map[string]any{"script": Timeout.Milliseconds(), "pageLoad": Timeout.Milliseconds()}, nil); err != nil {
+	if err := d.do(http.MethodPost, d.base+"/timeouts", map[string]any{"script": Timeout.Milliseconds(), "pageLoad": navigateTimeout.Milliseconds()}, nil); err != nil {
 		d.Close()
 		return nil, err
 	}
