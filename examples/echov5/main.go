@@ -9,9 +9,10 @@
 // the preflight — an OPTIONS — is answered by echo's own OPTIONS handler (204 and an Allow header) without CORS
 // headers, so the browser never sends the PUT. See TestEchoV5CORSMustBeAPreMiddleware.
 //
-// Differences from echo v4 that matter here: handlers take *echo.Context, e.Start(addr) needs an
-// echo.StartConfig to hide the banner or set timeouts, and echo's own middleware.CORS no longer takes
-// wildcards. Replacing middleware.CORS with this package is a one-line change: e.Pre(echo.WrapMiddleware(c.Handler)).
+// Differences from echo v4 that matter here: handlers take *echo.Context, and hiding the banner or setting
+// server timeouts goes through an echo.StartConfig. Echo's own middleware.CORS now takes exact origins or "*"
+// only; subdomain patterns need UnsafeAllowOriginFunc, a hand-written check. This package's patterns
+// ("https://*.example.com") replace both, with the same one-line install: e.Pre(echo.WrapMiddleware(c.Handler)).
 package main
 
 import (
