@@ -74,7 +74,7 @@ func (f *Failure) Error() string {
 	case CheckAllowOrigin:
 		switch f.Reason {
 		case ReasonMissing:
-			return fmt.Sprintf("no 'Access-Control-Allow-Origin' header is present on %s", what)
+			return fmt.Sprintf("no 'Access-Control-Allow-Origin' header is present on %s to origin '%s'", what, f.Want)
 		case ReasonMultiple:
 			return fmt.Sprintf("the 'Access-Control-Allow-Origin' header of %s contains multiple values '%s', but only one is allowed", what, f.Got)
 		case ReasonWildcardWithCredentials:
@@ -166,61 +166,78 @@ func IsRedirectStatus(s int) bool {
 // (as sent) and CORS-unsafe request-header names (lower case, see [UnsafeRequestHeaderNames]), from
 // origin, credentialed or not (the actual request's credentials mode: Fetch §4.8 "CORS-preflight
 // fetch", steps 5–10). authorizationByWildcard models the browsers that let "*" cover Authorization;
-// the standard never does. It returns nil when the browser goes on to send the actual request.
+// the standard never does. It returns nil when the browser goes on to send the actual request, else the
+// first check that fails, in the standard's order.
 func PreflightCheck(status int, h http.Header, origin, method string, unsafeNames []string, credentials, authorizationByWildcard bool) *Failure {
+	fs := PreflightFailures(status, h, origin, method, unsafeNames, credentials, authorizationByWildcard)
+	if len(fs) == 0 {
+		return nil
+	}
+	return fs[0]
+}
+
+// PreflightFailures is PreflightCheck's list of every check the response fails, each judged on its own,
+// in the standard's order (the first is the one a browser reports): one for the origin or status, one
+// for the method, one per request header not covered. A malformed method or header list stops there,
+// since nothing after it can be judged.
+func PreflightFailures(status int, h http.Header, origin, method string, unsafeNames []string, credentials, authorizationByWildcard bool) []*Failure {
+	var out []*Failure
+	fail := func(check, reason, got, name string) {
+		out = append(out, &Failure{Check: check, Reason: reason, Got: got, Name: name, Status: status, Preflight: true})
+	}
 	f := CORSCheck(h, origin, credentials)
 	if f != nil && f.Reason == ReasonMissing && f.Check == CheckAllowOrigin && !IsOKStatus(status) {
 		// Both fail; the status says more about why (a router or an auth layer answered).
 		f = nil
 	}
-	if f == nil && !IsOKStatus(status) {
-		f = &Failure{Check: CheckStatus, Reason: ReasonNotOK, Got: strconv.Itoa(status)}
-		if IsRedirectStatus(status) {
-			f.Reason = ReasonRedirected
-		}
-	}
 	if f != nil {
 		f.Status, f.Preflight = status, true
-		return f
+		out = append(out, f)
 	}
-	fail := func(check, reason, got, name string) *Failure {
-		return &Failure{Check: check, Reason: reason, Got: got, Name: name, Status: status, Preflight: true}
+	if !IsOKStatus(status) {
+		reason := ReasonNotOK
+		if IsRedirectStatus(status) {
+			reason = ReasonRedirected
+		}
+		fail(CheckStatus, reason, strconv.Itoa(status), "")
 	}
 	acam, _ := get(h, hACAM)
 	methods, _, ok := ExtractHeaderListValues(h, hACAM, IsToken)
 	if !ok {
-		return fail(CheckAllowMethods, ReasonMalformed, acam, method)
+		fail(CheckAllowMethods, ReasonMalformed, acam, method)
+		return out
 	}
 	acah, _ := get(h, hACAH)
 	names, _, ok := ExtractHeaderListValues(h, hACAH, IsToken)
 	if !ok {
-		return fail(CheckAllowHeaders, ReasonMalformed, acah, "")
+		fail(CheckAllowHeaders, ReasonMalformed, acah, "")
+		return out
 	}
 	// Step 8: methods compare byte for byte; "*" is a wildcard only without credentials.
 	if !slices.Contains(methods, method) && !IsSafelistedMethod(method) && (credentials || !slices.Contains(methods, "*")) {
-		return fail(CheckAllowMethods, ReasonNotAllowed, acam, method)
+		fail(CheckAllowMethods, ReasonNotAllowed, acam, method)
 	}
 	star := !credentials && slices.Contains(names, "*")
 	listed := func(n string) bool {
 		return slices.ContainsFunc(names, func(m string) bool { return asciiEqualFold(m, n) })
 	}
-	// Step 9: Authorization is a CORS non-wildcard request-header name.
+	// Step 9: Authorization is a CORS non-wildcard request-header name, checked first.
 	for _, n := range unsafeNames {
 		if asciiEqualFold(n, "authorization") && !listed(n) && !(authorizationByWildcard && star) {
 			reason := ReasonNotAllowed
 			if star {
 				reason = ReasonAuthorizationWildcard
 			}
-			return fail(CheckAllowHeaders, reason, acah, "authorization")
+			fail(CheckAllowHeaders, reason, acah, "authorization")
 		}
 	}
 	// Step 10.
 	for _, n := range unsafeNames {
-		if !listed(n) && !star {
-			return fail(CheckAllowHeaders, ReasonNotAllowed, acah, n)
+		if !asciiEqualFold(n, "authorization") && !listed(n) && !star {
+			fail(CheckAllowHeaders, ReasonNotAllowed, acah, n)
 		}
 	}
-	return nil
+	return out
 }
 
 // ExtractHeaderListValues is Fetch §2.2 "extract header list values" for a "#element" list header (such

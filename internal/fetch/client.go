@@ -224,6 +224,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Trace, error) {
 			if err != nil {
 				return t, err
 			}
+			ex.CORS = true
 			ex.Failure = PreflightCheck(ex.Status, ex.ResponseHeader, serialized, method,
 				UnsafeRequestHeaderNames(headers), credentialed, c.AuthorizationCoveredByWildcard)
 			t.Exchanges = append(t.Exchanges, ex)

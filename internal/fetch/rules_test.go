@@ -377,3 +377,16 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSend(t *testing.T) {
 		assert.Contains(t, err.Error(), hint, s)
 	}
 }
+
+func TestPreflightFailuresListsEveryFailingCheckInOrder(t *testing.T) {
+	h := hdr("Access-Control-Allow-Origin", app, "Access-Control-Allow-Methods", "GET", "Access-Control-Allow-Headers", "x-a")
+	fs := PreflightFailures(204, h, app, "PUT", []string{"authorization", "x-a", "x-b"}, false, false)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Check+":"+f.Name)
+	}
+	assert.Equal(t, []string{"allow-methods:PUT", "allow-headers:authorization", "allow-headers:x-b"}, got)
+	assert.Equal(t, fs[0], PreflightCheck(204, h, app, "PUT", []string{"authorization", "x-a", "x-b"}, false, false),
+		"PreflightCheck reports the first")
+	assert.Empty(t, PreflightFailures(204, h, app, "GET", []string{"x-a"}, false, false))
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/crossorigin/cors/internal/fetch"
+)
+
+// shownHeaders are the response headers the human output prints: the ones CORS decisions rest on.
+func shownHeader(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "access-control-") || n == "vary" || n == "location"
+}
+
+// writeHuman prints the explanation: the verdict, the failing step first with its fix, then what
+// happened step by step, then the warnings.
+func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, config string) {
+	creds := "credentials: same-origin, so no cookies cross-origin"
+	if req.Credentials == fetch.CredentialsInclude {
+		creds = "credentials: include"
+	}
+	call := fmt.Sprintf("%s %s from %s (%s)", tr.Method, req.URL, req.Origin, creds)
+	if config != "" {
+		call += fmt.Sprintf(", served in-process by the policy %s", config)
+	}
+	if rep.Verdict == "blocked" {
+		fmt.Fprintf(w, "BLOCKED at the %s: %s\n", rep.BlockedAt, call)
+		fmt.Fprintln(w, "The page gets \"TypeError: Failed to fetch\" and cannot read the response.")
+		fmt.Fprintln(w)
+		for i, p := range rep.Problems {
+			fmt.Fprintf(w, "%d. %s\n   fix: %s\n", i+1, p.Message, p.Fix)
+		}
+	} else {
+		fmt.Fprintf(w, "ALLOWED: %s\n", call)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "What the browser did:")
+	if len(tr.Exchanges) > 0 && tr.Exchanges[0].CORS {
+		fmt.Fprintf(w, "  - %s\n", preflightReason(tr))
+	}
+	for _, ex := range tr.Exchanges {
+		fmt.Fprintf(w, "  - %s %s -> %d\n", ex.Method, ex.URL, ex.Status)
+		if ex.Kind == fetch.KindPreflight {
+			for _, k := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
+				if v := ex.RequestHeader.Get(k); v != "" {
+					fmt.Fprintf(w, "      > %s: %s\n", k, v)
+				}
+			}
+		} else if ex.CORS {
+			fmt.Fprintf(w, "      > Origin: %s\n", ex.RequestHeader.Get("Origin"))
+			if c := ex.RequestHeader.Get("Cookie"); c != "" {
+				fmt.Fprintf(w, "      > Cookie: %s\n", c)
+			}
+		}
+		printHeaders(w, ex.ResponseHeader)
+		switch {
+		case ex.Failure != nil:
+			fmt.Fprintf(w, "      FAILED: %s\n", ex.Failure.Error())
+		case ex.Kind == fetch.KindPreflight:
+			fmt.Fprintln(w, "      preflight passed")
+		case ex.CORS && fetch.IsRedirectStatus(ex.Status):
+			fmt.Fprintln(w, "      CORS check passed; following the redirect")
+		case ex.CORS:
+			fmt.Fprintln(w, "      CORS check passed")
+		}
+	}
+	if rep.BlockedAt == fetch.KindPreflight {
+		fmt.Fprintf(w, "  - %s was not sent: a browser stops at a failed preflight\n", tr.Method)
+	}
+	if !tr.Blocked {
+		final := tr.Exchanges[len(tr.Exchanges)-1]
+		var hidden []string
+		for k := range final.ResponseHeader {
+			if l := strings.ToLower(k); !slices.Contains(tr.Readable, l) {
+				hidden = append(hidden, l)
+			}
+		}
+		slices.Sort(hidden)
+		fmt.Fprintf(w, "  - the page can read these response headers: %s\n", listOrNone(tr.Readable))
+		if len(hidden) > 0 {
+			fmt.Fprintf(w, "    and not these (expose them with ExposedHeaders): %s\n", strings.Join(hidden, ", "))
+		}
+	}
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Warnings:")
+		for _, wn := range rep.Warnings {
+			fmt.Fprintf(w, "  - %s\n", wn.Message)
+		}
+	}
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func printHeaders(w io.Writer, h http.Header) {
+	var keys []string
+	for k := range h {
+		if shownHeader(k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	if len(keys) == 0 {
+		fmt.Fprintln(w, "      < (no CORS headers)")
+	}
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(w, "      < %s: %s\n", k, v)
+		}
+	}
+}
+
+// preflightReason says why the first request was or was not preflighted.
+func preflightReason(tr *fetch.Trace) string {
+	var why []string
+	if !fetch.IsSafelistedMethod(tr.Method) {
+		why = append(why, fmt.Sprintf("%s is not a CORS-safelisted method (GET, HEAD, POST)", tr.Method))
+	}
+	if len(tr.UnsafeNames) > 0 {
+		why = append(why, fmt.Sprintf("the request sets %s, not CORS-safelisted (only Accept, Accept-Language, Content-Language, and Content-Type or Range with restricted values are)", strings.Join(tr.UnsafeNames, ", ")))
+	}
+	if len(why) == 0 {
+		return "no preflight: a CORS-safelisted method with only CORS-safelisted headers"
+	}
+	return "a preflight is needed: " + strings.Join(why, "; and ")
+}

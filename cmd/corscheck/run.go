@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/internal/fetch"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0 // explain: allowed; scan: nothing high or critical
+	exitFailed  = 1 // explain: blocked; scan: a high or critical finding
+	exitTrouble = 2 // a usage or network error
+)
+
+// usageText is printed by -h and after a usage error.
+const usageText = `usage:
+  corscheck -origin ORIGIN [-method M] [-H 'Name: value']... [-credentials] [-cookie 'name=value']...
+            [-timeout D] [-json] [-config FILE] URL
+  corscheck -scan [-origin TRUSTED] [-timeout D] [-json] URL
+
+Explain how a browser judges fetch(URL) from a page on ORIGIN, or (-scan) look for CORS answers that
+trust origins they should not. Exit status: 0 allowed / nothing high; 1 blocked / a high or critical
+finding; 2 usage or network error.
+
+flags:
+`
+
+// multiFlag collects a repeatable flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// options are the parsed command line.
+type options struct {
+	origin      string
+	method      string
+	headers     multiFlag
+	credentials bool
+	cookies     multiFlag
+	timeout     time.Duration
+	json        bool
+	config      string
+	scan        bool
+	url         string
+}
+
+// errUsage marks a command-line mistake: the usage is printed after it.
+var errUsage = errors.New("usage")
+
+// parseArgs reads the command line; flags may come before or after the URL.
+func parseArgs(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("corscheck", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.origin, "origin", "", "the page's origin, e.g. https://app.example.com (explain: required; scan: the origin the API trusts)")
+	fs.StringVar(&o.method, "method", "GET", "the method given to fetch(); DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, others sent as written")
+	fs.Var(&o.headers, "H", "a request header the script sets, 'Name: value' (repeatable)")
+	fs.BoolVar(&o.credentials, "credentials", false, `credentials: "include" (cookies sent; the response must name the origin and allow credentials); default "same-origin"`)
+	fs.Var(&o.cookies, "cookie", "a cookie in the page's jar for the URL, 'name=value' (repeatable; sent only with -credentials)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on each request, from sending it to reading its response")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the explanation")
+	fs.StringVar(&o.config, "config", "", "explain against this policy file of github.com/crossorigin/cors, served in-process (no network)")
+	fs.BoolVar(&o.scan, "scan", false, "scan URL for dangerous CORS answers instead of explaining one call")
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printUsage(fs, stderr)
+				return nil, flag.ErrHelp
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	switch {
+	case len(positional) > 1:
+		return nil, fmt.Errorf("%w: one URL, got %d arguments: %s", errUsage, len(positional), strings.Join(positional, " "))
+	case len(positional) == 1:
+		o.url = positional[0]
+	}
+	if o.timeout <= 0 {
+		return nil, fmt.Errorf("%w: -timeout must be positive", errUsage)
+	}
+	if o.scan {
+		if o.config != "" {
+			return nil, fmt.Errorf("%w: -scan works on a live server, not with -config", errUsage)
+		}
+		if o.url == "" {
+			return nil, fmt.Errorf("%w: -scan needs the URL of an API", errUsage)
+		}
+		return o, nil
+	}
+	if o.origin == "" {
+		return nil, fmt.Errorf("%w: -origin is required: the origin of the page that calls the API, e.g. -origin https://app.example.com", errUsage)
+	}
+	if o.url == "" && o.config == "" {
+		return nil, fmt.Errorf("%w: the URL to call is missing", errUsage)
+	}
+	return o, nil
+}
+
+func printUsage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprint(w, usageText)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// Run is the whole command: it parses args, does the work, writes the result to stdout and errors to
+// stderr, and returns the exit status. Tests call it directly.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "corscheck: %v\n", strings.TrimPrefix(err.Error(), "usage: "))
+		fmt.Fprintln(stderr, "run corscheck -h for the usage")
+		return exitTrouble
+	}
+	if o.scan {
+		return runScan(ctx, o, stdout, stderr)
+	}
+	return runExplain(ctx, o, stdout, stderr)
+}
+
+// defaultConfigURL is the URL called with -config when none is given: nothing is sent anywhere.
+const defaultConfigURL = "https://api.corscheck.invalid/"
+
+// parseHeader reads one -H value.
+func parseHeader(s string) (fetch.Field, error) {
+	name, value, ok := strings.Cut(s, ":")
+	if !ok {
+		return fetch.Field{}, fmt.Errorf("-H %q has no colon: write it 'Name: value'", s)
+	}
+	name = strings.TrimSpace(name)
+	if !fetch.IsToken(name) {
+		return fetch.Field{}, fmt.Errorf("-H %q: %q is not a header name", s, name)
+	}
+	return fetch.Field{Name: name, Value: value}, nil
+}
+
+// setup builds the client and request of an explanation, and the policy when -config is given.
+func setup(o *options) (*fetch.Client, fetch.Request, *cors.Cors, error) {
+	req := fetch.Request{Origin: o.origin, Method: o.method, URL: o.url, Credentials: fetch.CredentialsSameOrigin}
+	if o.credentials {
+		req.Credentials = fetch.CredentialsInclude
+	}
+	if _, err := fetch.ParseOrigin(o.origin); err != nil {
+		return nil, req, nil, fmt.Errorf("-origin: %v", err)
+	}
+	for _, h := range o.headers {
+		f, err := parseHeader(h)
+		if err != nil {
+			return nil, req, nil, err
+		}
+		req.Header = append(req.Header, f)
+	}
+	client := &fetch.Client{Timeout: o.timeout}
+	var policy *cors.Cors
+	if o.config != "" {
+		p, err := loadPolicy(o.config)
+		if err != nil {
+			return nil, req, nil, err
+		}
+		policy = p
+		client.Transport = fetch.HandlerTransport{Handler: p.Handler(appHandler)}
+		if req.URL == "" {
+			req.URL = defaultConfigURL
+		}
+	} else {
+		client.Transport = fetch.NewTransport(0)
+	}
+	u, err := url.Parse(req.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, req, nil, fmt.Errorf("%q is not an absolute http or https URL", req.URL)
+	}
+	if len(o.cookies) > 0 {
+		jar, err := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+		if err != nil {
+			return nil, req, nil, err
+		}
+		var cs []*http.Cookie
+		for _, c := range o.cookies {
+			name, value, ok := strings.Cut(c, "=")
+			if !ok || !fetch.IsToken(strings.TrimSpace(name)) {
+				return nil, req, nil, fmt.Errorf("-cookie %q: write it name=value", c)
+			}
+			cs = append(cs, &http.Cookie{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+		}
+		jar.SetCookies(u, cs)
+		client.Jar = jar
+	}
+	return client, req, policy, nil
+}
+
+// maxConfigFile bounds the policy file read (LoadOptions has its own bound too).
+const maxConfigFile = 1 << 20
+
+// loadPolicy reads a policy file the way the library's users do: LoadOptions, then New.
+func loadPolicy(path string) (*cors.Cors, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-config: %v", err)
+	}
+	defer f.Close()
+	opts, err := cors.LoadOptions(io.LimitReader(f, maxConfigFile))
+	if err != nil {
+		return nil, fmt.Errorf("-config %s: %v", path, err)
+	}
+	c, err := cors.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("-config %s: the policy is invalid:\n%v", path, err)
+	}
+	return c, nil
+}
+
+// appHandler stands for the application behind the middleware with -config: it answers every request
+// with 200 and a short text body.
+var appHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+})

@@ -1,0 +1,389 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crossorigin/cors/internal/fetch"
+)
+
+// Finding ids and severities (docs/corscheck.md lists them with their meaning).
+const (
+	idReflectsAny     = "reflects-any-origin"
+	idAllowsNull      = "allows-null-origin"
+	idLookalike       = "lookalike-origin"
+	idInsecureOrigin  = "insecure-origin-trusted"
+	idAnySubdomain    = "any-subdomain-trusted"
+	idWildcardCreds   = "wildcard-with-credentials"
+	idMissingVary     = "missing-vary-origin"
+	idPreflightNotAns = "preflight-not-answered"
+
+	sevCritical = "critical"
+	sevHigh     = "high"
+	sevMedium   = "medium"
+	sevLow      = "low"
+	sevInfo     = "info"
+)
+
+type (
+	finding struct {
+		ID       string    `json:"id"`
+		Severity string    `json:"severity"`
+		Origin   string    `json:"origin"`
+		Evidence headerMap `json:"evidence"`
+		Message  string    `json:"message"`
+		Fix      string    `json:"fix"`
+	}
+
+	scanReport struct {
+		Findings []finding `json:"findings"`
+	}
+)
+
+// probe kinds: what an origin of the battery stands for.
+const (
+	probeUnrelated = "unrelated"
+	probeNull      = "null"
+	probeLookalike = "lookalike"
+	probeInsecure  = "insecure"
+	probeSubdomain = "subdomain"
+	probeStar      = "star"
+	probeTrusted   = "trusted"
+)
+
+type probe struct {
+	kind   string
+	origin string
+	what   string // how it relates to the trusted origin, for messages
+}
+
+// answer is what one origin got: the actual GET's response and the preflight's.
+type answer struct {
+	probe
+	get, pre http.Header
+	preOK    int
+}
+
+// scanner sends the scan's requests.
+type scanner struct {
+	transport http.RoundTripper
+	timeout   time.Duration
+	url       *url.URL
+}
+
+// send sends one request with the headers, boundedly, and returns the response status and headers.
+func (s *scanner) send(ctx context.Context, method string, h http.Header) (int, http.Header, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, s.url.String(), nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header = h
+	req.Header.Set("User-Agent", fetch.DefaultUserAgent)
+	req.Header.Set("Accept", "*/*")
+	res, err := s.transport.RoundTrip(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, nil, fmt.Errorf("%s %s: no response within %s", method, s.url, s.timeout)
+		}
+		return 0, nil, fmt.Errorf("%s %s: %w", method, s.url, err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, fetch.DefaultBodyLimit))
+	res.Body.Close()
+	return res.StatusCode, res.Header, nil
+}
+
+func (s *scanner) ask(ctx context.Context, p probe) (answer, error) {
+	a := answer{probe: p}
+	_, h, err := s.send(ctx, http.MethodGet, http.Header{"Origin": {p.origin}, "Sec-Fetch-Mode": {"cors"}})
+	if err != nil {
+		return a, err
+	}
+	a.get = h
+	status, h, err := s.send(ctx, http.MethodOptions, http.Header{
+		"Origin": {p.origin}, "Access-Control-Request-Method": {"GET"}, "Sec-Fetch-Mode": {"cors"},
+	})
+	if err != nil {
+		return a, err
+	}
+	a.pre, a.preOK = h, status
+	return a, nil
+}
+
+// allows reports whether h grants exactly origin, and with credentials.
+func allows(h http.Header, origin string) (allowed, credentials bool) {
+	vs := h.Values("Access-Control-Allow-Origin")
+	if len(vs) != 1 || vs[0] != origin {
+		return false, false
+	}
+	return true, h.Get("Access-Control-Allow-Credentials") == "true"
+}
+
+// evidence is the CORS part of a response's headers.
+func evidence(h http.Header) headerMap {
+	out := headerMap{}
+	for k, vs := range h {
+		if shownHeader(k) {
+			out[strings.ToLower(k)] = append([]string(nil), vs...)
+		}
+	}
+	return out
+}
+
+// battery derives the origins to try from the trusted one.
+func battery(trusted string) []probe {
+	t, _ := url.Parse(trusted)
+	scheme, host, port := t.Scheme, t.Hostname(), t.Port()
+	if port != "" {
+		port = ":" + port
+	}
+	domain := fetch.RegistrableDomain(host)
+	ps := []probe{
+		{probeUnrelated, "https://corscheck-attacker.example", "an unrelated origin"},
+		{probeNull, "null", "the opaque origin null"},
+		{probeLookalike, scheme + "://evil-" + domain + port, "a domain ending with " + domain},
+		{probeLookalike, scheme + "://not" + domain + port, "a domain ending with " + domain},
+		{probeLookalike, scheme + "://" + host + ".evil.net" + port, "a domain starting with " + host},
+		{probeLookalike, scheme + "://" + host + "_.evil.net" + port, "an origin with '_' after " + host},
+		{probeLookalike, scheme + "://" + host + "`.evil.net" + port, "an origin with '`' after " + host},
+		{probeLookalike, scheme + "://" + host + "%60.evil.net" + port, "an origin with '%60' after " + host},
+		{probeSubdomain, scheme + "://corscheck-probe." + domain + port, "an arbitrary subdomain of " + domain},
+		{probeStar, "*", "the literal origin *"},
+	}
+	if domain != host {
+		ps = append(ps, probe{probeLookalike, scheme + "://" + domain + ".evil.net" + port, "a domain starting with " + domain})
+	}
+	if scheme == "https" {
+		ps = append(ps, probe{probeInsecure, "http://" + host + port, "the http variant of " + trusted})
+	}
+	return ps
+}
+
+// runScan scans o.url.
+func runScan(ctx context.Context, o *options, stdout, stderr io.Writer) int {
+	u, err := url.Parse(o.url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		fmt.Fprintf(stderr, "corscheck: %q is not an absolute http or https URL\n", o.url)
+		return exitTrouble
+	}
+	s := &scanner{transport: fetch.NewTransport(0), timeout: o.timeout, url: u}
+	findings, err := scan(ctx, s, o.origin)
+	if err != nil {
+		fmt.Fprintf(stderr, "corscheck: %v\n", err)
+		return exitTrouble
+	}
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(scanReport{Findings: findings}); err != nil {
+			fmt.Fprintf(stderr, "corscheck: %v\n", err)
+			return exitTrouble
+		}
+	} else {
+		writeScan(stdout, u.String(), findings)
+	}
+	for _, f := range findings {
+		if f.Severity == sevCritical || f.Severity == sevHigh {
+			return exitFailed
+		}
+	}
+	return exitOK
+}
+
+// scan runs the battery and returns the findings, the most severe first.
+func scan(ctx context.Context, s *scanner, trusted string) ([]finding, error) {
+	if trusted == "null" {
+		return nil, errors.New("-origin: null cannot be a trusted origin")
+	}
+	if trusted != "" {
+		if _, err := fetch.ParseOrigin(trusted); err != nil {
+			return nil, fmt.Errorf("-origin: %v", err)
+		}
+	}
+	// The request without Origin comes first: if it fails, the server is not reachable at all.
+	_, plain, err := s.send(ctx, http.MethodGet, http.Header{})
+	if err != nil {
+		return nil, err
+	}
+	var trustedOrigins []string
+	if trusted != "" {
+		trustedOrigins = []string{trusted}
+	} else {
+		// Likely frontends of the URL's registrable domain; those the API allows are the trusted ones.
+		domain := fetch.RegistrableDomain(s.url.Hostname())
+		for _, c := range []string{"https://" + domain, "https://www." + domain, "https://app." + domain} {
+			_, h, err := s.send(ctx, http.MethodGet, http.Header{"Origin": {c}})
+			if err != nil {
+				return nil, err
+			}
+			if ok, _ := allows(h, c); ok {
+				trustedOrigins = append(trustedOrigins, c)
+			}
+		}
+		if len(trustedOrigins) == 0 {
+			trustedOrigins = []string{"https://" + domain}
+			trusted = ""
+		} else {
+			trusted = trustedOrigins[0]
+		}
+	}
+	base := trustedOrigins[0]
+	probes := battery(base)
+	if trusted != "" {
+		probes = append([]probe{{probeTrusted, trusted, "the trusted origin"}}, probes...)
+	}
+	var answers []answer
+	for _, p := range probes {
+		a, err := s.ask(ctx, p)
+		if err != nil {
+			if p.kind == probeLookalike || p.kind == probeStar {
+				continue // some servers drop a connection over an odd Origin: that is no finding
+			}
+			return nil, err
+		}
+		answers = append(answers, a)
+	}
+	return judge(answers, plain, trusted), nil
+}
+
+// judge turns the answers into findings.
+func judge(answers []answer, plain http.Header, trusted string) []finding {
+	out := []finding{}
+	add := func(id, sev string, a answer, h http.Header, msg, fix string) {
+		out = append(out, finding{ID: id, Severity: sev, Origin: a.origin, Evidence: evidence(h), Message: msg, Fix: fix})
+	}
+	pick := func(a answer) (http.Header, bool, bool) {
+		if ok, c := allows(a.get, a.origin); ok {
+			return a.get, true, c
+		}
+		if ok, c := allows(a.pre, a.origin); ok {
+			return a.pre, true, c
+		}
+		return nil, false, false
+	}
+	anyOrigin := false
+	for _, a := range answers {
+		if a.kind != probeUnrelated {
+			continue
+		}
+		if h, ok, creds := pick(a); ok {
+			anyOrigin = true
+			sev, with := sevLow, "without credentials, so its responses are as public as with \"*\""
+			if creds {
+				sev, with = sevCritical, "with credentials: any website can read this API with its visitors' cookies"
+			}
+			add(idReflectsAny, sev, a, h, fmt.Sprintf("The unrelated origin %s is allowed, %s.", a.origin, with),
+				"Allow a fixed list of origins (AllowedOrigins) instead of echoing the Origin header; never echo it with credentials.")
+		}
+	}
+	var wildcardDone, varyDone bool
+	for _, a := range answers {
+		h, ok, creds := pick(a)
+		switch a.kind {
+		case probeNull:
+			if ok {
+				sev, with := sevLow, "without credentials"
+				if creds {
+					sev, with = sevCritical, "with credentials: any site can send Origin: null from a sandboxed iframe and read this API with its visitors' cookies"
+				}
+				add(idAllowsNull, sev, a, h, fmt.Sprintf("The origin null is allowed, %s.", with),
+					"Never allow null: sandboxed iframes, data: URLs, file: pages and cross-origin redirects all send it, and any site can produce one.")
+			}
+		case probeLookalike:
+			if ok && !anyOrigin {
+				sev, with := sevMedium, "without credentials"
+				if creds {
+					sev, with = sevCritical, "with credentials: whoever registers it reads this API with your users' cookies"
+				}
+				add(idLookalike, sev, a, h, fmt.Sprintf("%s, %s, is allowed, %s.", a.origin, a.what, with),
+					"The origin check matches a prefix, a suffix or a substring, or parses the origin leniently: compare the whole serialized origin byte for byte, or use a subdomain pattern anchored at a dot (https://*.example.com).")
+			}
+		case probeInsecure:
+			if ok && creds && !anyOrigin {
+				add(idInsecureOrigin, sevHigh, a, h, fmt.Sprintf("%s, %s, is allowed with credentials: anyone on the network path of that plain-http page (public Wi-Fi, a hostile router) can inject script into it and read this API with your users' cookies.", a.origin, a.what),
+					"Allow only https origins together with credentials.")
+			}
+		case probeSubdomain:
+			if ok && creds && !anyOrigin {
+				add(idAnySubdomain, sevMedium, a, h, fmt.Sprintf("%s, %s, is allowed with credentials: one vulnerable or taken-over subdomain exposes this API.", a.origin, a.what),
+					"List the subdomains that need access instead of trusting them all, or make sure every subdomain is as trustworthy as the API.")
+			}
+		case probeTrusted:
+			if a.preOK < 200 || a.preOK > 299 || a.pre.Get("Access-Control-Allow-Origin") == "" {
+				what := fmt.Sprintf("status %d", a.preOK)
+				if a.pre.Get("Access-Control-Allow-Origin") == "" {
+					what += " and no Access-Control-Allow-Origin"
+				}
+				add(idPreflightNotAns, sevInfo, a, a.pre, fmt.Sprintf("A preflight from the trusted origin %s (OPTIONS with Access-Control-Request-Method: GET) got %s: every call from it that needs a preflight (PUT, DELETE, a JSON body, Authorization) will fail.", a.origin, what),
+					"Route OPTIONS to the CORS middleware: wrap the whole router with it, before authentication.")
+			}
+		}
+		for _, r := range []http.Header{a.get, a.pre} {
+			if !wildcardDone && r.Get("Access-Control-Allow-Origin") == "*" && r.Get("Access-Control-Allow-Credentials") == "true" {
+				wildcardDone = true
+				add(idWildcardCreds, sevMedium, a, r, "The API answers Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true. Browsers refuse this combination, so credentialed calls fail: something is misconfigured.",
+					"Either name the allowed origins (AllowedOrigins with AllowCredentials), or drop Access-Control-Allow-Credentials and keep \"*\" for public data.")
+			}
+		}
+		if ok, _ := allows(a.get, a.origin); ok && !varyDone && a.origin != "*" && !varies(a.get, "Origin") && dependsOnOrigin(a, answers, plain) {
+			varyDone = true
+			add(idMissingVary, sevMedium, a, a.get, fmt.Sprintf("The API echoes %s in Access-Control-Allow-Origin without Vary: Origin: a shared cache can serve one origin's answer to another (cache poisoning, or CORS failures for real users).", a.origin),
+				"Add Vary: Origin to every response whose CORS headers depend on the Origin, including responses to refused origins and to requests without Origin.")
+		}
+	}
+	sortFindings(out)
+	return out
+}
+
+// dependsOnOrigin reports whether the Access-Control-Allow-Origin sent to a differs from the one sent
+// to another origin or to no Origin: a fixed value needs no Vary.
+func dependsOnOrigin(a answer, answers []answer, plain http.Header) bool {
+	mine := a.get.Get("Access-Control-Allow-Origin")
+	if plain.Get("Access-Control-Allow-Origin") != mine {
+		return true
+	}
+	for _, b := range answers {
+		if b.origin != a.origin && b.get.Get("Access-Control-Allow-Origin") != mine {
+			return true
+		}
+	}
+	return false
+}
+
+var severityRank = map[string]int{sevCritical: 0, sevHigh: 1, sevMedium: 2, sevLow: 3, sevInfo: 4}
+
+// sortFindings puts the most severe first; equal severities keep the battery's order.
+func sortFindings(fs []finding) {
+	slices.SortStableFunc(fs, func(a, b finding) int { return severityRank[a.Severity] - severityRank[b.Severity] })
+}
+
+func writeScan(w io.Writer, target string, fs []finding) {
+	if len(fs) == 0 {
+		fmt.Fprintf(w, "No finding: %s trusts none of the origins tried.\n", target)
+		return
+	}
+	fmt.Fprintf(w, "%d finding(s) for %s:\n", len(fs), target)
+	for _, f := range fs {
+		fmt.Fprintf(w, "\n[%s] %s (Origin: %s)\n  %s\n", strings.ToUpper(f.Severity), f.ID, f.Origin, f.Message)
+		var keys []string
+		for k := range f.Evidence {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			for _, v := range f.Evidence[k] {
+				fmt.Fprintf(w, "  < %s: %s\n", k, v)
+			}
+		}
+		fmt.Fprintf(w, "  fix: %s\n", f.Fix)
+	}
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/internal/fetch"
+)
+
+// originCheck is a hand-written server whose whole CORS policy is allowed(origin): it reflects an
+// allowed origin, with credentials if creds, and always adds Vary: Origin unless noVary.
+func originCheck(allowed func(string) bool, creds, noVary bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !noVary {
+			w.Header().Add("Vary", "Origin")
+		}
+		if o := r.Header.Get("Origin"); o != "" && allowed(o) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			if creds {
+				w.Header().Set("Access-Control-Allow-Credentials", "true")
+			}
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		_, _ = w.Write([]byte("ok"))
+	})
+}
+
+func exactly(origins ...string) func(string) bool {
+	return func(o string) bool { return slices.Contains(origins, o) }
+}
+
+// scanJSON scans url from the trusted origin and returns the exit status and the findings.
+func scanJSON(t *testing.T, url, trusted string) (int, []finding) {
+	t.Helper()
+	args := []string{"-scan", "-json"}
+	if trusted != "" {
+		args = append(args, "-origin", trusted)
+	}
+	code, out, errOut := run(t, append(args, url)...)
+	require.NotEqual(t, exitTrouble, code, errOut)
+	var rep scanReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	require.NotNil(t, rep.Findings, "findings is a list, never null")
+	return code, rep.Findings
+}
+
+func ids(fs []finding) map[string]string {
+	out := map[string]string{}
+	for _, f := range fs {
+		out[f.ID] = f.Severity
+	}
+	return out
+}
+
+func TestScanFindsEachMisconfiguration(t *testing.T) {
+	tests := []struct {
+		name string
+		h    http.Handler
+		want map[string]string // id → severity, exactly
+		exit int
+	}{
+		{"an echo with credentials", originCheck(func(string) bool { return true }, true, false),
+			// It even echoes the literal origin "*", which makes "*" with credentials.
+			map[string]string{idReflectsAny: sevCritical, idAllowsNull: sevCritical, idWildcardCreds: sevMedium}, exitFailed},
+		{"an echo without credentials is as public as *", originCheck(func(o string) bool { return o != "null" }, false, false),
+			map[string]string{idReflectsAny: sevLow}, exitOK},
+		{"null trusted with credentials", originCheck(exactly(app, "null"), true, false),
+			map[string]string{idAllowsNull: sevCritical}, exitFailed},
+		{"null trusted without credentials", originCheck(exactly(app, "null"), false, false),
+			map[string]string{idAllowsNull: sevLow}, exitOK},
+		{"a prefix check with credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, true, false),
+			map[string]string{idLookalike: sevCritical}, exitFailed},
+		{"a prefix check without credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, false, false),
+			map[string]string{idLookalike: sevMedium}, exitOK},
+		{"a suffix check also trusts every subdomain and the http variant", originCheck(func(o string) bool { return strings.HasSuffix(o, "example.com") }, true, false),
+			map[string]string{idLookalike: sevCritical, idAnySubdomain: sevMedium, idInsecureOrigin: sevHigh}, exitFailed},
+		{"the http variant with credentials", originCheck(exactly(app, "http://app.example.com"), true, false),
+			map[string]string{idInsecureOrigin: sevHigh}, exitFailed},
+		{"any subdomain with credentials", originCheck(func(o string) bool {
+			u, err := url.Parse(o)
+			return err == nil && u.Scheme == "https" && strings.HasSuffix(u.Host, ".example.com")
+		}, true, false), map[string]string{idAnySubdomain: sevMedium}, exitOK},
+		{"* with credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}), map[string]string{idWildcardCreds: sevMedium}, exitOK},
+		{"an allowlist without Vary", originCheck(exactly(app), true, true),
+			map[string]string{idMissingVary: sevMedium}, exitOK},
+		{"a preflight answered 405", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("Vary", "Origin")
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusMethodNotAllowed)
+				return
+			}
+			if r.Header.Get("Origin") == app {
+				w.Header().Set("Access-Control-Allow-Origin", app)
+			}
+		}), map[string]string{idPreflightNotAns: sevInfo}, exitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, fs := scanJSON(t, serve(t, tt.h), app)
+			assert.Equal(t, tt.want, ids(fs), "%+v", fs)
+			assert.Equal(t, tt.exit, code)
+			for _, f := range fs {
+				assert.NotEmpty(t, f.Origin)
+				assert.NotEmpty(t, f.Evidence, "a finding shows the headers it rests on")
+				assert.NotEmpty(t, f.Message)
+				assert.NotEmpty(t, f.Fix)
+			}
+		})
+	}
+}
+
+func TestScanOfSoundLibraryPoliciesFindsNothingAboveLow(t *testing.T) {
+	policies := []cors.Options{
+		{AllowedOrigins: []string{app}, AllowCredentials: true, AllowedMethods: []string{"GET", "PUT"}},
+		{AllowedOrigins: []string{app, "https://admin.example.com"}, AllowCredentials: true, AllowedHeaders: []string{"*"}},
+		{AllowedOrigins: []string{app}},
+		{AllowedOrigins: []string{"*"}},
+		{AllowedOrigins: []string{"*"}, AllowedHeaders: []string{"*"}, ExposedHeaders: []string{"*"}, MaxAge: time.Hour},
+		{AllowedOrigins: []string{"http://localhost:*"}, AllowCredentials: true},
+		{AllowedOrigins: []string{"https://*.example.com"}},
+	}
+	for _, p := range policies {
+		code, fs := scanJSON(t, serve(t, library(t, p)), app)
+		assert.Equal(t, exitOK, code)
+		for _, f := range fs {
+			assert.Contains(t, []string{sevLow, sevInfo}, f.Severity, "%+v gave %+v", p.AllowedOrigins, f)
+		}
+	}
+}
+
+func TestScanWithASubdomainWildcardAndCredentialsIsMedium(t *testing.T) {
+	_, fs := scanJSON(t, serve(t, library(t, cors.Options{AllowedOrigins: []string{"https://*.example.com"}, AllowCredentials: true})), app)
+	assert.Equal(t, map[string]string{idAnySubdomain: sevMedium}, ids(fs))
+}
+
+func TestScanDerivesTrustedOriginsFromTheRegistrableDomain(t *testing.T) {
+	s := &scanner{
+		transport: fetch.HandlerTransport{Handler: originCheck(func(o string) bool {
+			return o == "https://www.example.co.uk" || strings.HasSuffix(o, "example.co.uk.evil.net")
+		}, true, false)},
+		timeout: time.Second,
+		url:     &url.URL{Scheme: "https", Host: "api.example.co.uk", Path: "/v1"},
+	}
+	fs, err := scan(context.Background(), s, "")
+	require.NoError(t, err)
+	require.NotEmpty(t, fs)
+	assert.Equal(t, idLookalike, fs[0].ID)
+	assert.Equal(t, "https://www.example.co.uk.evil.net", fs[0].Origin, "the lookalike is built on the derived trusted origin")
+}
+
+func TestScanHumanOutput(t *testing.T) {
+	code, out, _ := run(t, "-scan", "-origin", app, serve(t, originCheck(func(string) bool { return true }, true, false)))
+	assert.Equal(t, exitFailed, code)
+	assert.True(t, strings.HasPrefix(out, "3 finding(s) for "), out)
+	assert.Contains(t, out, "[CRITICAL] reflects-any-origin")
+	assert.Contains(t, out, "< access-control-allow-credentials: true")
+
+	code, out, _ = run(t, "-scan", "-origin", app, serve(t, library(t, cors.Options{AllowedOrigins: []string{app}, AllowCredentials: true})))
+	assert.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(out, "No finding"), out)
+}
+
+func TestScanOfAnUnreachableServerExitsTwo(t *testing.T) {
+	code, _, errOut := run(t, "-scan", "-origin", app, "http://127.0.0.1:1/")
+	assert.Equal(t, exitTrouble, code)
+	assert.Contains(t, errOut, "refused")
+	code, _, errOut = run(t, "-scan", "-origin", "https://app.example.com/", "http://127.0.0.1:1/")
+	assert.Equal(t, exitTrouble, code)
+	assert.Contains(t, errOut, "-origin")
+}
