@@ -11,11 +11,11 @@ import (
 )
 
 // The page of the browser app calls the service on the API origin with fetch, as Connect's web client does,
-// in a real browser: the Connect call and its error, and a gRPC-Web call, are readable after their preflights;
+// in real browsers (Chromium, Firefox, WebKit): the Connect call and its error, and a gRPC-Web call, are readable after their preflights;
 // a header outside Connect's list, or a refused origin, stops at the preflight. On /generic/ the same service
 // sits behind a JSON API's policy (Content-Type only), and the Connect call never gets past its preflight.
 // The REST API beside the service meets the router specification.
-func TestConnectExampleInBrowser(t *testing.T) {
+func TestConnectExampleInBrowsers(t *testing.T) {
 	h, err := newHandler([]string{corstest.AllowedOrigin})
 	require.NoError(t, err)
 	mux := http.NewServeMux()

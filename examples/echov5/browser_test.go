@@ -8,8 +8,8 @@ import (
 	"github.com/crossorigin/cors/examples/internal/corstest"
 )
 
-// The router specification again, with a real browser as the judge of what the browser app may do.
-func TestEchoV5ExampleInBrowser(t *testing.T) {
+// The router specification again, with real browsers as the judge of what the browser app may do.
+func TestEchoV5ExampleInBrowsers(t *testing.T) {
 	h, err := newHandler([]string{corstest.AllowedOrigin})
 	require.NoError(t, err)
 

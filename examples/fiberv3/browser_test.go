@@ -11,9 +11,9 @@ import (
 	"github.com/crossorigin/cors/examples/internal/corstest"
 )
 
-// The router specification again, with a real browser as the judge of what the browser app may do. The app is
+// The router specification again, with real browsers as the judge of what the browser app may do. The app is
 // served by fiber's own fasthttp server, as in production; the test only records what that server handles.
-func TestFiberV3ExampleInBrowser(t *testing.T) {
+func TestFiberV3ExampleInBrowsers(t *testing.T) {
 	app, err := newApp([]string{corstest.AllowedOrigin})
 	require.NoError(t, err)
 	rec := &corstest.Recorder{}

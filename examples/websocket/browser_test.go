@@ -9,9 +9,9 @@ import (
 	"github.com/crossorigin/cors/examples/internal/corstest"
 )
 
-// One allowlist for fetch and WebSocket, with a real browser as the judge of what a page may open and read, for
+// One allowlist for fetch and WebSocket, with real browsers as the judge of what a page may open and read, for
 // each WebSocket library.
-func TestWebSocketExampleInBrowser(t *testing.T) {
+func TestWebSocketExampleInBrowsers(t *testing.T) {
 	for _, ep := range endpoints {
 		t.Run(ep.name, func(t *testing.T) {
 			h, err := newHandler([]string{corstest.AllowedOrigin}, ep.ws)
