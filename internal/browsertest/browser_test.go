@@ -160,6 +160,7 @@ func TestBrowsers(t *testing.T) {
 type request struct {
 	method      string            // "" = GET
 	path        string            // appended to the case's base URL
+	api         string            // the API's origin in the URL; "" = apiOrigin
 	headers     map[string]string // request headers set by the script
 	credentials string            // "include", "omit"; "" = fetch's default (same-origin)
 	body        string

@@ -37,6 +37,9 @@ func pageLocalhost2() string { return "http://localhost:" + port(env.frontPlain2
 func pageLoopbackIP() string { return "http://127.0.0.1:" + port(env.frontPlain) }
 func pagePublic() string     { return "https://127.0.0.1:" + port(env.frontPublic) }
 
+// apiLoopbackIP is the API's own listener, as an IP-literal origin.
+func apiLoopbackIP() string { return "https://127.0.0.1:" + port(env.api) }
+
 // browserCase is one configuration of the middleware and what pages do with it.
 type browserCase struct {
 	name string
@@ -167,7 +170,11 @@ func runStep(t *testing.T, b *backend, i int, s step) {
 		path = fmt.Sprintf("step%d", i)
 	}
 	from := b.count()
-	got := probe(t, s.page, b.base+path, s.req)
+	base := b.base
+	if s.req.api != "" {
+		base = s.req.api + strings.TrimPrefix(b.base, apiOrigin)
+	}
+	got := probe(t, s.page, base+path, s.req)
 	exs := b.exchanges(from)
 
 	var preflights []exchange
