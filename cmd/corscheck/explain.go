@@ -81,6 +81,9 @@ func runExplain(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 		return exitTrouble
 	}
 	rep := buildReport(tr, req, policy)
+	if len(o.cookies) > 0 && !o.credentials {
+		rep.Warnings = append(rep.Warnings, warning{Check: "credentials", Message: "-cookie without -credentials: fetch()'s default credentials mode, same-origin, sends no cookie cross-origin, so the cookie was not sent. Add -credentials to call with credentials: \"include\"."})
+	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

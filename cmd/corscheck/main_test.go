@@ -398,3 +398,53 @@ func TestHelpExitsZero(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, errOut, "usage:")
 }
+
+func TestExplainHumanOutputOfAnAllowedRedirectedCall(t *testing.T) {
+	target := serve(t, handler(reflectAll, func(h http.Header, r *http.Request) {
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Max-Age", "0")
+	}))
+	src := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Vary", "Origin")
+		http.Redirect(w, r, target+"/final", http.StatusFound)
+	}))
+	code, out, _ := run(t, "-origin", app, "-cookie", "session=1", src+"/start")
+	assert.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(out, "ALLOWED: GET "+src+"/start from "+app), out)
+	assert.Contains(t, out, "CORS check passed; following the redirect")
+	assert.Contains(t, out, "> Origin: null", "the second hop carries the null origin")
+	assert.Contains(t, out, "the page can read these response headers: content-length, content-type")
+	assert.Contains(t, out, "The browser followed a 302 redirect")
+	assert.Contains(t, out, "-cookie without -credentials")
+	assert.NotContains(t, out, "> Cookie:", "no cookie without -credentials")
+}
+
+func TestExplainSameOriginCallNeedsNoCORS(t *testing.T) {
+	api := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Secret", "1")
+	}))
+	code, rep := explainJSON(t, "-origin", api, "-method", "PUT", "-H", "X-A: 1", api)
+	assert.Equal(t, exitOK, code)
+	assert.Nil(t, rep.Preflight, "no preflight to one's own origin")
+	require.NotNil(t, rep.Request)
+	assert.Contains(t, rep.Request.ReadableHeaders, "x-secret")
+	require.NotEmpty(t, rep.Warnings)
+	assert.Equal(t, "same-origin", rep.Warnings[0].Check)
+}
+
+func TestExplainCredentialedCallSendsTheCookieButNotWithThePreflight(t *testing.T) {
+	var cookies []string
+	api := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cookies = append(cookies, r.Method+" "+r.Header.Get("Cookie"))
+		if r.Method == http.MethodOptions {
+			reflectAll(w, r)
+			return
+		}
+		reflectActual(w.Header(), r)
+	}))
+	code, out, _ := run(t, "-origin", app, "-method", "DELETE", "-credentials", "-cookie", "session=abc", "-cookie", "theme=dark", api)
+	assert.Equal(t, exitOK, code, out)
+	assert.Equal(t, []string{"OPTIONS ", "DELETE session=abc; theme=dark"}, cookies)
+	assert.Contains(t, out, "> Cookie: session=abc; theme=dark")
+}

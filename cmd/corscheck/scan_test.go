@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -184,4 +185,21 @@ func TestScanOfAnUnreachableServerExitsTwo(t *testing.T) {
 	code, _, errOut = run(t, "-scan", "-origin", "https://app.example.com/", "http://127.0.0.1:1/")
 	assert.Equal(t, exitTrouble, code)
 	assert.Contains(t, errOut, "-origin")
+
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-hang }))
+	defer slow.Close()
+	defer close(hang)
+	start := time.Now()
+	code, _, errOut = run(t, "-scan", "-timeout", "300ms", "-origin", app, slow.URL)
+	assert.Equal(t, exitTrouble, code)
+	assert.Contains(t, errOut, "no response within 300ms")
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	big := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Big", strings.Repeat("a", 2<<20))
+	}))
+	code, _, errOut = run(t, "-scan", "-origin", app, big)
+	assert.Equal(t, exitTrouble, code)
+	assert.Contains(t, errOut, "exceeded")
 }
