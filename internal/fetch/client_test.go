@@ -283,3 +283,12 @@ func TestHandlerTransportCanonicalisesWhatTheHandlerWrote(t *testing.T) {
 	assert.Equal(t, []string{app}, res.Header["Access-Control-Allow-Origin"])
 	assert.NotContains(t, res.Header, "X-Late")
 }
+
+func TestHandlerTransportTurnsAPanicIntoAnError(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("boom") })
+	c := &Client{Transport: HandlerTransport{Handler: h}}
+	_, err := c.Do(context.Background(), Request{URL: "https://api.example.net/", Origin: app})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "panicked")
+	assert.NotErrorIs(t, err, ErrUsage)
+}

@@ -3,6 +3,7 @@ package fetch
 import (
 	"bytes"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net/http"
 	"net/textproto"
@@ -20,8 +21,14 @@ type HandlerTransport struct {
 	BodyLimit int64
 }
 
-// RoundTrip serves r with the handler.
-func (t HandlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+// RoundTrip serves r with the handler. A handler that panics yields an error, as a server that drops
+// the connection would: net/http's server recovers such a panic too.
+func (t HandlerTransport) RoundTrip(r *http.Request) (res *http.Response, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("the handler panicked serving %s %s: %v", r.Method, r.URL, p)
+		}
+	}()
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
@@ -44,7 +51,7 @@ func (t HandlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.Handler.ServeHTTP(w, sr)
 	w.WriteHeader(http.StatusOK) // no-op when the handler wrote a status
 	w.finish(r.Method)
-	res := &http.Response{
+	res = &http.Response{
 		Status:           http.StatusText(w.status),
 		StatusCode:       w.status,
 		Proto:            "HTTP/1.1",
