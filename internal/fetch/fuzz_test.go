@@ -157,3 +157,42 @@ func FuzzParseOrigin(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCORSCheck compares CORSCheck with Fetch §4.9 transcribed as plainly as possible, over one or two
+// Access-Control-Allow-Origin lines and one Access-Control-Allow-Credentials line.
+func FuzzCORSCheck(f *testing.F) {
+	f.Add("https://app.example.com", "", "true", "https://app.example.com", true, false)
+	f.Add("*", "", "true", "https://app.example.com", true, false)
+	f.Add("https://app.example.com", "https://app.example.com", "", "https://app.example.com", false, true)
+	f.Add("null", "", "True", "null", true, false)
+	f.Fuzz(func(t *testing.T, acao, acao2, acac, origin string, credentials, twoLines bool) {
+		h := http.Header{"Access-Control-Allow-Origin": {acao}}
+		if twoLines {
+			h["Access-Control-Allow-Origin"] = append(h["Access-Control-Allow-Origin"], acao2)
+		}
+		if acac != "" {
+			h["Access-Control-Allow-Credentials"] = []string{acac}
+		}
+		// "get" joins the lines with ", "; the check compares the result.
+		got := strings.Join(h["Access-Control-Allow-Origin"], ", ")
+		var want bool
+		switch {
+		case !credentials && got == "*":
+			want = true
+		case got != origin:
+			want = false
+		case !credentials:
+			want = true
+		default:
+			want = strings.Join(h["Access-Control-Allow-Credentials"], ", ") == "true"
+		}
+		// One refinement over the transcription: a value with a comma is never one origin. A
+		// serialized origin has no comma, so this can only differ for an origin argument no browser sends.
+		if strings.Contains(origin, ",") {
+			return
+		}
+		if pass := CORSCheck(h, origin, credentials) == nil; pass != want {
+			t.Fatalf("CORSCheck(%v, %q, %v) passes=%v; Fetch says %v", h, origin, credentials, pass, want)
+		}
+	})
+}
