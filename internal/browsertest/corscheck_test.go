@@ -29,7 +29,9 @@ import (
 // from cmd/corscheck, with -json). For each, the browser's verdict, the step it failed at (seen by the
 // server: a preflight and no actual request means the preflight failed), whether it sent a preflight,
 // and the response headers the page could read (Headers iteration) must equal corscheck's verdict,
-// blocked_at, preflight and readable_headers.
+// blocked_at, preflight and readable_headers; and the requests corscheck sent must be formed as the
+// browser's were, in the same order: method, path, Origin (null after a cross-origin redirect), and
+// for preflights Access-Control-Request-Method and Access-Control-Request-Headers.
 //
 // The network is loopback origins only, which every engine treats as cross-origin without name
 // mapping: the page is on http://localhost:<front>, the API on http://127.0.0.1:<api>, and the target
@@ -107,7 +109,7 @@ func TestCorscheckInBrowsers(t *testing.T) {
 				assert.Equal(t, browserVerdict, rep.Verdict, "verdict\n%s", ctx)
 				assert.Equal(t, blockedAt, rep.BlockedAt, "blocked_at\n%s", ctx)
 				assert.Equal(t, seen.preflights > 0, rep.Preflight != nil, "whether a preflight was sent\n%s", ctx)
-				assert.Equal(t, seen.preflights, checked.preflights, "corscheck sent as many preflights as the browser\n%s", ctx)
+				assert.Equal(t, seen.wire, checked.wire, "corscheck's requests are formed as the browser's (method, Origin, ACRM, ACRH, in order)\n%s", ctx)
 				corsReadable := []string{}
 				if rep.Request != nil && rep.Verdict == "allowed" {
 					corsReadable = rep.Request.ReadableHeaders
@@ -206,10 +208,16 @@ type ccExchange struct {
 	path      string
 	preflight bool
 	corscheck bool
+	// wire is what identifies the request as a browser forms it: method, Origin, and for a preflight
+	// Access-Control-Request-Method and -Headers.
+	wire string
 }
 
-// ccSeen counts a case's requests.
-type ccSeen struct{ preflights, actual int }
+// ccSeen counts a case's requests, and lists them as formed on the wire.
+type ccSeen struct {
+	preflights, actual int
+	wire               []string
+}
 
 func (r *ccRecorder) mark() int {
 	r.mu.Lock()
@@ -233,6 +241,7 @@ func (r *ccRecorder) since(mark int, path string, corscheck bool) ccSeen {
 		} else {
 			s.actual++
 		}
+		s.wire = append(s.wire, e.wire)
 	}
 	return s
 }
@@ -256,6 +265,8 @@ func (r *ccRecorder) wrap(server string, cases []ccCase) http.Handler {
 			path:      req.URL.Path,
 			preflight: req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != "",
 			corscheck: strings.Contains(req.Header.Get("User-Agent"), "corscheck"),
+			wire: fmt.Sprintf("%s %s Origin=%q ACRM=%q ACRH=%q", req.Method, req.URL.Path, req.Header.Values("Origin"),
+				req.Header.Values("Access-Control-Request-Method"), req.Header.Values("Access-Control-Request-Headers")),
 		})
 		if handlers[i] == nil {
 			handlers[i] = cases[i].build(server)
