@@ -38,7 +38,7 @@ lint:
 
 # The library: race detector, coverage held at $(MIN_COVERAGE)% or more.
 unit:
-	go test -race -count=1 ./internal/...
+	go test -race -count=1 ./internal/... ./cmd/...
 	go test -race -count=1 -coverprofile=coverage.out .
 	@go tool cover -func=coverage.out | awk -v min=$(MIN_COVERAGE) '/^total:/ { sub("%", "", $$3); print "root package coverage: " $$3 "%"; if ($$3 + 0 < min) { print "coverage below " min "%"; exit 1 } }'
 
@@ -48,6 +48,9 @@ fuzz:
 	@for t in FuzzParseOrigin FuzzParsePattern FuzzPreflightMethod FuzzOriginMatchesReference FuzzLoadOptions; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 . || exit 1; done
 	@echo "== FuzzSplit"; go test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/headerlist
+	@for t in FuzzParseSingleRange FuzzParseMIMEEssence FuzzExtractHeaderListValues FuzzMaxAge FuzzParseOrigin FuzzCORSCheck; do \
+		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/fetch || exit 1; done
+	@echo "== FuzzExplainNeverPanics"; go test -run '^$$' -fuzz '^FuzzExplainNeverPanics$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./cmd/corscheck
 
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=3000000x
