@@ -316,7 +316,7 @@ func (c fixContext) fixStatus(f *fetch.Failure) string {
 	corsHeaders := c.ex.ResponseHeader.Get("Access-Control-Allow-Origin") != ""
 	switch {
 	case c.policy != nil && !corsHeaders:
-		return c.policyFix()
+		return c.policyFix(true, f.Status)
 	case f.Status == http.StatusNotFound || f.Status == http.StatusMethodNotAllowed:
 		return fmt.Sprintf("The preflight got %d: your router answers OPTIONS before the middleware. Wrap the router, not the route: handler := cors.New(opts).Handler(router), or route OPTIONS to the middleware.", f.Status)
 	case (f.Status == http.StatusUnauthorized || f.Status == http.StatusForbidden) && !corsHeaders:
@@ -343,9 +343,20 @@ func (c fixContext) needList() string {
 	return "and " + strings.Join(parts, " and ")
 }
 
-// policyFix says exactly what the -config policy lacks for this call.
-func (c fixContext) policyFix() string {
+// policyFix says exactly what the -config policy lacks for this call, which it refused in its preflight
+// or its actual request (with status).
+func (c fixContext) policyFix(preflight bool, status int) string {
 	opts := c.policy.Options()
+	refused := "The policy refused the preflight"
+	if !preflight {
+		refused = "The policy does not allow this origin"
+		if opts.CrossOriginProtection && status == http.StatusForbidden {
+			refused = "The policy refused this cross-origin write before the handler ran (cross_origin_protection)"
+		}
+	}
+	if status != 0 && !fetch.IsOKStatus(status) {
+		refused += fmt.Sprintf(" (%d)", status)
+	}
 	var fixes []string
 	if !c.policy.OriginAllowed(c.origin) {
 		if c.origin == "null" {
@@ -369,9 +380,9 @@ func (c fixContext) policyFix() string {
 		}
 	}
 	if len(fixes) == 0 {
-		return "The policy refused the preflight (403)."
+		return refused + "."
 	}
-	return "The policy refused the preflight (403): " + strings.Join(fixes, "; ") + "."
+	return refused + ": " + strings.Join(fixes, "; ") + "."
 }
 
 func (c fixContext) fixOrigin(f *fetch.Failure) string {
@@ -382,7 +393,7 @@ func (c fixContext) fixOrigin(f *fetch.Failure) string {
 	switch f.Reason {
 	case fetch.ReasonMissing:
 		if c.policy != nil && !c.policy.OriginAllowed(c.origin) {
-			return c.policyFix()
+			return c.policyFix(f.Preflight, f.Status)
 		}
 		if c.origin == "null" {
 			return "After a redirect to another origin the browser sends Origin: null, which no sound policy allows: call the final URL directly instead of redirecting."

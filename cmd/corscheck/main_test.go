@@ -332,7 +332,19 @@ func TestExplainWithConfigRunsThePolicyInProcess(t *testing.T) {
 
 	code, rep = explainJSON(t, "-config", file, "-origin", "https://other.example", "-method", "PUT")
 	assert.Equal(t, exitFailed, code)
-	assert.Contains(t, rep.Problems[0].Fix, "add https://other.example to allowed_origins")
+	assert.Equal(t, "The policy refused the preflight (403): add https://other.example to allowed_origins.", rep.Problems[0].Fix)
+
+	code, rep = explainJSON(t, "-config", file, "-origin", "https://other.example")
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, "The policy does not allow this origin: add https://other.example to allowed_origins.", rep.Problems[0].Fix)
+
+	// Whatever options the library gains, the file goes through LoadOptions and New as is.
+	cop := filepath.Join(dir, "cop.json")
+	require.NoError(t, os.WriteFile(cop, []byte(`{"allowed_origins": ["https://app.example.com"], "cross_origin_protection": true}`), 0o600))
+	code, rep = explainJSON(t, "-config", cop, "-origin", "https://other.example", "-method", "POST")
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, 403, rep.Request.Status)
+	assert.Equal(t, "The policy refused this cross-origin write before the handler ran (cross_origin_protection) (403): add https://other.example to allowed_origins.", rep.Problems[0].Fix)
 
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"allowed_origins": ["*"], "allow_credentials": true}`), 0o600))
