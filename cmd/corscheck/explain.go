@@ -150,7 +150,7 @@ func buildReport(tr *fetch.Trace, req fetch.Request, policy *cors.Cors) *report 
 			rep.Problems = append(rep.Problems, problem{Step: tr.BlockedAt, Check: f.Check, Message: sentence(f.Error()), Fix: fc.fix(f)})
 		}
 		if tr.Failure.Reason == fetch.ReasonAuthorizationWildcard {
-			rep.Warnings = append(rep.Warnings, warning{Check: "allow-headers", Message: "Chromium (unless its CorsNonWildcardRequestHeadersSupport feature is on), Firefox (unless network.cors_preflight.authorization_covered_by_wildcard is false) and Safari still let '*' cover Authorization, so this call may work in your browser today; the Fetch standard does not, and browsers are moving to it"})
+			rep.Warnings = append(rep.Warnings, warning{Check: "allow-headers", Message: "Chromium (unless its CorsNonWildcardRequestHeadersSupport feature is on), Firefox (unless network.cors_preflight.authorization_covered_by_wildcard is false) and Safari still let '*' cover Authorization, so this call may work in your browser today; the Fetch standard does not allow it, so do not rely on it"})
 		}
 	}
 	rep.Warnings = append(rep.Warnings, traceWarnings(tr, req)...)

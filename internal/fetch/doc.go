@@ -8,7 +8,7 @@
 // The rules are pure functions over header values, each named after the Fetch algorithm it implements
 // and citing its section: [IsSafelistedMethod], [NormalizeMethod], [IsForbiddenRequestHeader],
 // [IsSafelistedRequestHeader], [UnsafeRequestHeaderNames], [NeedsPreflight], [PreflightRequestHeaders],
-// [CORSCheck], [PreflightCheck], [MaxAge], [ReadableHeaders], [ExtractHeaderListValues],
+// [CORSCheck], [PreflightCheck] (and [PreflightFailures], every failing check), [MaxAge], [ReadableHeaders], [ExtractHeaderListValues],
 // [ParseMIMEEssence], [ParseSingleRange], [SerializeOrigin] and [ParseOrigin]. A check that fails
 // returns a *[Failure] that says which check failed and why, in the words a browser console uses.
 //
@@ -24,7 +24,6 @@
 // service-worker and CSP layers, mixed content, and Private Network Access. Browsers deviate from the
 // standard in one place that matters here: Chromium (unless the CorsNonWildcardRequestHeadersSupport
 // feature is on), Firefox (unless network.cors_preflight.authorization_covered_by_wildcard is false) and
-// WebKit let "Access-Control-Allow-Headers: *" cover Authorization. This package follows the standard,
-// which is also where those browsers are heading; [Client.AuthorizationCoveredByWildcard] models the
-// deviation when a test needs to.
+// WebKit let "Access-Control-Allow-Headers: *" cover Authorization. This package follows the standard;
+// [Client.AuthorizationCoveredByWildcard] models the deviation when a test needs to.
 package fetch
