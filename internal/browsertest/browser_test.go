@@ -131,6 +131,8 @@ var groups = []struct {
 	{"Apply", testApply},
 	{"PrivateNetworkAccess", testPrivateNetworkAccess},
 	{"EngineRules", testEngineRules},
+	{"CrossOriginWrites", testCrossOriginWrites},
+	{"TimingAllowOrigin", testTimingAllowOrigin},
 }
 
 // TestBrowsers runs every group of cases in every selected engine, one

@@ -160,31 +160,79 @@ func Unavailable(e Engine, skipRequested bool, browserErr error) (skip bool, msg
 }
 
 // ForEach runs f once per selected engine, as a subtest named after the
-// engine, one engine after the other: each subtest starts its engine's
-// browser with cfg, hands it to f, and closes it when f returns, so that one
-// browser runs at a time. It logs the browser's version and f's wall time.
+// engine, one engine after the other: each subtest gets its engine's browser,
+// started with cfg, and closes it when f returns. It logs the browser's
+// version, its start-up time and f's wall time.
+//
+// While one engine runs its cases, the next engine's browser starts, so
+// that its start-up (seconds, mostly spent waiting on the browser) overlaps
+// the cases instead of adding to them: at most two browsers are alive at
+// once, and only one runs cases at a time.
 func ForEach(t *testing.T, cfg Config, f func(t *testing.T, b *Browser)) {
 	t.Helper()
 	selected, err := Selected(os.Getenv(BrowsersEnv))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range selected {
+	skipRequested := os.Getenv(SkipEnv) == "1"
+	type started struct {
+		b    *Browser
+		err  error
+		took time.Duration
+	}
+	launch := func(e Engine) chan started {
+		ch := make(chan started, 1)
+		if skipRequested {
+			ch <- started{}
+			return ch
+		}
+		go func() {
+			begin := time.Now()
+			b, err := Start(e.Name, cfg)
+			ch <- started{b, err, time.Since(begin)}
+		}()
+		return ch
+	}
+	// pending[i] delivers engine i's browser. Two launches are in flight at
+	// the start; each engine launched later starts when the one before the
+	// previous is closed.
+	pending := make([]chan started, len(selected))
+	for i := 0; i < len(selected) && i < 2; i++ {
+		pending[i] = launch(selected[i])
+	}
+	defer func() {
+		// A browser started for an engine that never ran (the test was
+		// stopped) is closed all the same.
+		for _, ch := range pending {
+			if ch != nil {
+				if s := <-ch; s.b != nil {
+					s.b.Close()
+				}
+			}
+		}
+	}()
+	for i, e := range selected {
+		s := <-pending[i]
+		pending[i] = nil
 		t.Run(e.Name, func(t *testing.T) {
-			launch := time.Now()
-			b := Need(t, e, cfg)
+			if s.b != nil {
+				defer func() {
+					closing := time.Now()
+					s.b.Close()
+					t.Logf("browser %s: closed in %s", e.Name, time.Since(closing).Round(time.Millisecond))
+				}()
+			}
+			need(t, e, skipRequested, s.err)
+			t.Logf("browser %s: %s, started in %s", e.Name, s.b.Product(), s.took.Round(time.Millisecond))
+			begin := time.Now()
 			defer func() {
-				closing := time.Now()
-				b.Close()
-				t.Logf("browser %s: closed in %s", e.Name, time.Since(closing).Round(time.Millisecond))
+				t.Logf("browser %s: %s wall time %s", e.Name, t.Name(), time.Since(begin).Round(time.Millisecond))
 			}()
-			t.Logf("browser %s: %s, started in %s", e.Name, b.Product(), time.Since(launch).Round(time.Millisecond))
-			start := time.Now()
-			defer func() {
-				t.Logf("browser %s: %s wall time %s", e.Name, t.Name(), time.Since(start).Round(time.Millisecond))
-			}()
-			f(t, b)
+			f(t, s.b)
 		})
+		if i+2 < len(selected) {
+			pending[i+2] = launch(selected[i+2])
+		}
 	}
 }
 
@@ -198,6 +246,14 @@ func Need(t testing.TB, e Engine, cfg Config) *Browser {
 	if !skipRequested {
 		b, err = Start(e.Name, cfg)
 	}
+	need(t, e, skipRequested, err)
+	return b
+}
+
+// need makes t skip or fail, following Unavailable, when the browser is not
+// there.
+func need(t testing.TB, e Engine, skipRequested bool, err error) {
+	t.Helper()
 	skip, msg := Unavailable(e, skipRequested, err)
 	switch {
 	case skip:
@@ -205,7 +261,6 @@ func Need(t testing.TB, e Engine, cfg Config) *Browser {
 	case msg != "":
 		t.Fatal(msg)
 	}
-	return b
 }
 
 // Tally counts the outcome of the cases run in one engine, for the summary

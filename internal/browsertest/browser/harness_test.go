@@ -355,3 +355,15 @@ func mustURL(t *testing.T, s string) *url.URL {
 	require.NoError(t, err)
 	return u
 }
+
+func TestForEachSkipsEveryEngineWhenToldWithoutStartingOne(t *testing.T) {
+	t.Setenv(SkipEnv, "1")
+	t.Setenv(BrowsersEnv, "")
+	ran := 0
+	ok := t.Run("suite", func(t *testing.T) {
+		ForEach(t, Config{}, func(t *testing.T, b *Browser) { ran++ })
+	})
+	assert.True(t, ok, "skipped engines do not fail")
+	assert.Zero(t, ran, "no engine's cases run")
+}
+
