@@ -366,4 +366,3 @@ func TestForEachSkipsEveryEngineWhenToldWithoutStartingOne(t *testing.T) {
 	assert.True(t, ok, "skipped engines do not fail")
 	assert.Zero(t, ran, "no engine's cases run")
 }
-
