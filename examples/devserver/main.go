@@ -184,6 +184,8 @@ func effectiveOptionsJSON(o cors.Options) ([]byte, error) {
 		{"allow_private_network", o.AllowPrivateNetwork},
 		{"preflight_status", o.PreflightStatus},
 		{"dangerously_allow_insecure_origins", o.DangerouslyAllowInsecureOrigins},
+		{"cross_origin_protection", o.CrossOriginProtection},
+		{"timing_allow_origin", o.TimingAllowOrigin},
 	}
 	var b bytes.Buffer
 	b.WriteString("{")
@@ -201,6 +203,13 @@ func effectiveOptionsJSON(o cors.Options) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// explainDeleteCommand is the corscheck command that explains the call the page makes and the browser
+// blocks: DELETE /api/items/42 from the frontend. It runs from the examples module; elsewhere, install
+// corscheck with go install github.com/crossorigin/cors/cmd/corscheck@latest.
+func explainDeleteCommand(frontendURL, apiURL string) string {
+	return "go run github.com/crossorigin/cors/cmd/corscheck -origin " + frontendURL + " -method DELETE " + apiURL + "/api/items/42"
+}
+
 func printBanner(w io.Writer, frontendURL, apiURL string, h handlers) error {
 	opts, err := effectiveOptionsJSON(h.cors.Options())
 	if err != nil {
@@ -213,6 +222,8 @@ func printBanner(w io.Writer, frontendURL, apiURL string, h handlers) error {
 	fmt.Fprintf(w, "effective CORS options (normalised by cors.New):\n  %s\n", opts)
 	if !h.cors.OriginAllowed(frontendURL) {
 		fmt.Fprintf(w, "warning: the config does not allow the frontend's origin %s, so the browser will block the page's requests; add it to allowed_origins\n", frontendURL)
+	} else {
+		fmt.Fprintf(w, "why does the page's DELETE fail? ask corscheck, which judges a call as a browser does:\n  %s\n", explainDeleteCommand(frontendURL, apiURL))
 	}
 	fmt.Fprintf(w, "press Ctrl+C to stop\n")
 	return nil

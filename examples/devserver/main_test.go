@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -485,6 +487,54 @@ func TestCommandServesUntilCancelledThenShutsDown(t *testing.T) {
 			assert.Error(t, err, "the API port is closed after shutdown")
 		})
 	}
+}
+
+// The banner's corscheck command, run as printed against the running demo, explains the blocked DELETE
+// as the browser judges it: refused at the preflight, because DELETE is not an allowed method.
+func TestBannerPrintsTheCorscheckCommandThatExplainsTheBlockedDelete(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "corscheck")
+	build := exec.Command("go", "build", "-o", bin, "github.com/crossorigin/cors/cmd/corscheck")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "building corscheck: %s", out)
+
+	config := filepath.Join(t.TempDir(), "cors.json")
+	require.NoError(t, os.WriteFile(config, []byte(`{"allowed_origins": ["http://localhost:*"], "allowed_methods": ["GET", "PUT"]}`), 0o600))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-config", config, "-frontend-addr", "localhost:0", "-api-addr", "localhost:0"}, &stdout, &stderr)
+	}()
+	printed := regexp.MustCompile(`(?m)^  go run github.com/crossorigin/cors/cmd/corscheck (.+)$`)
+	var m []string
+	require.Eventually(t, func() bool {
+		m = printed.FindStringSubmatch(stdout.String())
+		return m != nil
+	}, 5*time.Second, 10*time.Millisecond, "the banner prints the command; stdout: %s; stderr: %s", &stdout, &stderr)
+
+	args := append(strings.Fields(m[1]), "-json")
+	cmd := exec.Command(bin, args...)
+	report, err := cmd.Output()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "corscheck exits 1 for a blocked call: %s", report)
+	assert.Equal(t, 1, exit.ExitCode())
+	var got struct {
+		Verdict   string `json:"verdict"`
+		BlockedAt string `json:"blocked_at"`
+		Problems  []struct {
+			Check string `json:"check"`
+			Fix   string `json:"fix"`
+		} `json:"problems"`
+	}
+	require.NoError(t, json.Unmarshal(report, &got), "%s", report)
+	assert.Equal(t, "blocked", got.Verdict)
+	assert.Equal(t, "preflight", got.BlockedAt, "the browser never sends the DELETE")
+	require.NotEmpty(t, got.Problems)
+	assert.Contains(t, string(report), "DELETE", "the explanation names the refused method: %s", report)
+
+	cancel()
+	require.NoError(t, <-done)
 }
 
 func TestBannerPrintsTheEffectiveOptionsAsAConfigFileThatLoadsBackToThem(t *testing.T) {
