@@ -334,6 +334,11 @@ func TestExplainWithConfigRunsThePolicyInProcess(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Equal(t, "The policy refused the preflight (403): add https://other.example to allowed_origins.", rep.Problems[0].Fix)
 
+	// Offline only the path matters, so a bare path is enough.
+	code, rep = explainJSON(t, "-config", file, "-origin", app, "-method", "PUT", "/v1/items/7")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, "allowed", rep.Verdict)
+
 	code, rep = explainJSON(t, "-config", file, "-origin", "https://other.example")
 	assert.Equal(t, exitFailed, code)
 	assert.Equal(t, "The policy does not allow this origin: add https://other.example to allowed_origins.", rep.Problems[0].Fix)

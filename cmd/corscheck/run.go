@@ -185,8 +185,12 @@ func setup(o *options) (*fetch.Client, fetch.Request, *cors.Cors, error) {
 		}
 		policy = p
 		client.Transport = fetch.HandlerTransport{Handler: p.Handler(appHandler)}
-		if req.URL == "" {
+		switch {
+		case req.URL == "":
 			req.URL = defaultConfigURL
+		case strings.HasPrefix(req.URL, "/") && !strings.HasPrefix(req.URL, "//"):
+			// Offline only the path matters: "/api/items/1" is called on the default host.
+			req.URL = strings.TrimSuffix(defaultConfigURL, "/") + req.URL
 		}
 	} else {
 		client.Transport = fetch.NewTransport(0)
