@@ -59,7 +59,9 @@ var engines = []Engine{
 		start:        startFirefox,
 	},
 	{
-		Name: WebKit, Binaries: []string{"WebKitWebDriver", "Xvfb", "xauth"}, Package: "webkit2gtk-driver",
+		// xauth is installed beside Xvfb for xvfb-run, which a developer may
+		// use by hand; the harness starts Xvfb itself and needs no X authority.
+		Name: WebKit, Binaries: []string{"WebKitWebDriver", "Xvfb"}, Package: "webkit2gtk-driver",
 		Install:      "apt-get update && apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth",
 		NetworkError: "TypeError: Load failed",
 		start:        startWebKit,
@@ -100,9 +102,8 @@ func (e Engine) path() (string, error) {
 	return first, nil
 }
 
-// lookPath finds bin on the PATH or in Debian's directories for programs,
-// which a non-root PATH may lack (Xvfb and xauth are in /usr/bin, but
-// MiniBrowser's helpers are not, and nginx-style /usr/sbin paths exist).
+// lookPath finds bin on the PATH, or else in Debian's directories for
+// programs, which a restricted PATH may lack.
 func lookPath(bin string) (string, error) {
 	if p, err := exec.LookPath(bin); err == nil {
 		return p, nil
