@@ -325,6 +325,7 @@ func TestTheChromiumCommandLineKeepsTheKnownGoodFlags(t *testing.T) {
 		assert.Equal(t, "true", f[name], "--%s", name)
 	}
 	assert.Equal(t, "/tmp/profile-1", f["user-data-dir"], "a fresh profile per browser")
+	assert.Equal(t, "1", f["renderer-process-limit"], "one renderer serves every page")
 	assert.Equal(t, "NetworkService,NetworkServiceInProcess,CorsNonWildcardRequestHeadersSupport", f["enable-features"],
 		"chromedp's own features are kept, and Authorization is never covered by a wildcard")
 	assert.Equal(t, "Translate,BlinkGenPropertyTrees,HttpsUpgrades,site-per-process,IsolateOrigins", f["disable-features"],
