@@ -13,6 +13,10 @@ import "sync"
 // response's headers are set. A used-up chunk is dropped, and the garbage collector frees it once no
 // response refers to any of its slots.
 //
+// The price is memory held a little longer: a chunk stays alive while any response header slice cut from
+// it does. Code that keeps a response's CORS header slices beyond the request (a cache storing the header
+// map itself rather than a Header.Clone, which copies) keeps up to 4 KiB alive per kept slice.
+//
 // The chunks sit in a sync.Pool, which keeps one per processor without a lock on its fast path: a
 // request takes the chunk of the processor it runs on and puts it back, so concurrent requests never
 // contend on a shared counter. A chunk is held by one request at a time.
