@@ -292,6 +292,8 @@ func (c fixContext) fix(f *fetch.Failure) string {
 			return "The URL redirects more than 20 times (a redirect loop?): call the final URL."
 		case fetch.ReasonRedirectCredentials:
 			return "Remove the user:password@ part from the Location the server redirects to."
+		case fetch.ReasonMultiple:
+			return "Send exactly one Location header with the redirect: two layers (the application and a proxy, or two handlers) each add their own."
 		}
 		return "Redirect only to http or https URLs."
 	}

@@ -34,7 +34,7 @@ const (
 // Reasons, finer than checks.
 const (
 	ReasonMissing                 = "missing"                   // the header is absent
-	ReasonMultiple                = "multiple"                  // several values where one is allowed
+	ReasonMultiple                = "multiple"                  // several values (or Location lines) where one is allowed
 	ReasonWildcardWithCredentials = "wildcard-with-credentials" // "*" answered a credentialed request
 	ReasonMismatch                = "mismatch"                  // a value other than the one required
 	ReasonMalformed               = "malformed"                 // the value does not parse
@@ -105,6 +105,8 @@ func (f *Failure) Error() string {
 			return "more than 20 redirects"
 		case ReasonRedirectCredentials:
 			return fmt.Sprintf("the redirect to '%s' has credentials in its URL, which a CORS request never follows", f.Got)
+		case ReasonMultiple:
+			return fmt.Sprintf("the redirect has several Location headers ('%s'), and a browser follows none of them", f.Got)
 		}
 		return fmt.Sprintf("the redirect location '%s' is not an http(s) URL", f.Got)
 	}

@@ -238,9 +238,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Trace, error) {
 			return t, err
 		}
 		ex.CORS = cors
-		// Fetch §4.3 "HTTP fetch": the CORS check applies to every response, redirects included,
-		// except 304 and 407.
-		if cors && ex.Status != 304 && ex.Status != 407 {
+		// Fetch §4.3 "HTTP fetch": the CORS check applies to every response, redirects included. Its
+		// note exempts 304 and 407 only because it runs after HTTP-network-or-cache fetch (§4.5) has
+		// dealt with them: a 304 is merged into the cached response it revalidates, and that merged
+		// response is checked; a 407 is never returned (exchange reports it). This Client has no
+		// cache and sends no conditional request, so a 304 is the response itself: checked like any.
+		if cors {
 			if ex.Failure = CORSCheck(ex.ResponseHeader, serialized, credentialed); ex.Failure != nil {
 				ex.Failure.Status = ex.Status
 			}
@@ -250,8 +253,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*Trace, error) {
 			t.Blocked, t.BlockedAt, t.Failure = true, KindRequest, ex.Failure
 			return t, nil
 		}
-		location := ex.ResponseHeader.Get("Location")
-		if !IsRedirectStatus(ex.Status) || location == "" {
+		locations := ex.ResponseHeader.Values("Location")
+		if !IsRedirectStatus(ex.Status) || len(locations) == 0 || (len(locations) == 1 && locations[0] == "") {
 			t.Readable = ReadableHeaders(ex.ResponseHeader, cors, credentialed)
 			return t, nil
 		}
@@ -262,6 +265,14 @@ func (c *Client) Do(ctx context.Context, r Request) (*Trace, error) {
 			t.Blocked, t.BlockedAt, t.Failure = true, KindRequest, f
 			return t, nil
 		}
+		// Fetch §2.2.6 "location URL" extracts the header list values of Location, whose ABNF allows a
+		// single header, so several Location lines are failure (§2.2 "extract header list values",
+		// step 2), and HTTP-redirect fetch returns a network error for it (Chromium:
+		// ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION). Following the first line would guess.
+		if len(locations) > 1 {
+			return fail(ReasonMultiple, strings.Join(locations, ", "))
+		}
+		location := locations[0]
 		next, err := cur.Parse(location)
 		if err != nil || (next.Scheme != "http" && next.Scheme != "https") {
 			return fail(ReasonRedirectScheme, location)
@@ -421,6 +432,13 @@ func (c *Client) exchange(ctx context.Context, kind, method string, u *url.URL, 
 	if len(res.TransferEncoding) > 0 {
 		// net/http moves Transfer-Encoding out of the header map; a page sees it like any other header.
 		ex.ResponseHeader["Transfer-Encoding"] = slices.Clone(res.TransferEncoding)
+	}
+	if ex.Status == http.StatusProxyAuthRequired {
+		// Fetch §4.5 "HTTP-network-or-cache fetch" step 15: on a 407 the browser asks the user for proxy
+		// credentials and sends the request again (a network error without a window); no CORS check
+		// ever sees the 407 itself (Chromium fails a 407 from a server reached directly with
+		// ERR_UNEXPECTED_PROXY_AUTH). The Client cannot prompt, so it cannot judge such a call.
+		return ex, fmt.Errorf("%s %s: 407 Proxy Authentication Required: a browser asks for proxy credentials and sends the request again, which this check cannot do", method, u)
 	}
 	return ex, nil
 }

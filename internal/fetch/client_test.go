@@ -292,3 +292,101 @@ func TestHandlerTransportTurnsAPanicIntoAnError(t *testing.T) {
 	assert.Contains(t, err.Error(), "panicked")
 	assert.NotErrorIs(t, err, ErrUsage)
 }
+
+func TestClientChecksA304LikeAnyResponseForItHasNoCache(t *testing.T) {
+	cases := []struct {
+		name    string
+		acao    string
+		blocked bool
+	}{
+		{"a 304 without Access-Control-Allow-Origin is blocked", "", true},
+		{"a 304 naming another origin is blocked", "https://other.example", true},
+		{"a 304 granting the origin is allowed", app, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Client{Transport: HandlerTransport{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tc.acao != "" {
+					w.Header().Set("Access-Control-Allow-Origin", tc.acao)
+				}
+				w.Header().Set("X-Secret", "42")
+				w.WriteHeader(http.StatusNotModified)
+			})}}
+			tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/", Origin: app})
+			require.NoError(t, err)
+			require.Len(t, tr.Exchanges, 1)
+			assert.Equal(t, http.StatusNotModified, tr.Exchanges[0].Status)
+			assert.Equal(t, tc.blocked, tr.Blocked)
+			if tc.blocked {
+				assert.Equal(t, CheckAllowOrigin, tr.Failure.Check)
+				assert.Equal(t, http.StatusNotModified, tr.Failure.Status)
+				assert.Nil(t, tr.Readable)
+			} else {
+				assert.NotContains(t, tr.Readable, "x-secret")
+			}
+		})
+	}
+}
+
+func TestClientFailsARedirectWithSeveralLocationLines(t *testing.T) {
+	cases := []struct {
+		name      string
+		locations []string
+		blocked   bool
+	}{
+		{"two different Location lines fail", []string{"/ok", "/other"}, true},
+		{"two identical Location lines fail, as Fetch extracts a single-header value", []string{"/ok", "/ok"}, true},
+		{"one Location line is followed", []string{"/ok"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var s seen
+			c := &Client{Transport: HandlerTransport{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s.add(r)
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				if r.URL.Path == "/start" {
+					w.Header()["Location"] = tc.locations
+					w.WriteHeader(http.StatusFound)
+				}
+			})}}
+			tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/start", Origin: app})
+			require.NoError(t, err)
+			assert.Equal(t, tc.blocked, tr.Blocked)
+			if !tc.blocked {
+				assert.Len(t, s.all(), 2, "the one Location is followed")
+				return
+			}
+			assert.Len(t, s.all(), 1, "no Location is followed")
+			assert.Empty(t, tr.Redirects)
+			assert.Equal(t, CheckRedirect, tr.Failure.Check)
+			assert.Equal(t, ReasonMultiple, tr.Failure.Reason)
+			assert.Equal(t, strings.Join(tc.locations, ", "), tr.Failure.Got)
+			assert.Contains(t, tr.Failure.Error(), "several Location headers")
+		})
+	}
+}
+
+func TestClientCannotJudgeA407ForTheBrowserWouldPromptAndRetry(t *testing.T) {
+	cases := []struct {
+		name   string
+		method string
+		header []Field
+	}{
+		{"a 407 to the actual request", "GET", nil},
+		{"a 407 to the preflight", "PUT", []Field{{"X-Token", "1"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Client{Transport: HandlerTransport{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				w.Header().Set("Proxy-Authenticate", "Basic")
+				w.WriteHeader(http.StatusProxyAuthRequired)
+			})}}
+			tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/", Origin: app, Method: tc.method, Header: tc.header})
+			require.Error(t, err)
+			assert.NotErrorIs(t, err, ErrUsage)
+			assert.Contains(t, err.Error(), "407 Proxy Authentication Required")
+			assert.False(t, tr.Blocked, "no verdict on a response the browser never judges")
+		})
+	}
+}
