@@ -55,7 +55,7 @@ fuzz:
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=3000000x
 
-# The nested modules: router examples and demo, real Chromium, real nginx cache, peer benchmarks' outcome check.
+# The nested modules: router examples and demo, real browsers (Chromium, Firefox, WebKit), real nginx cache, peer benchmarks' outcome check.
 nested:
 	@for m in examples internal/browsertest internal/cachetest; do echo "== go test: $$m"; (cd $$m && go test -race -count=1 ./...) || exit 1; done
 
