@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"testing"
+	"time"
+
+	"github.com/crossorigin/cors/internal/fetch"
 )
 
 // FuzzExplainNeverPanics runs whole explanations against the policy in testdata, in-process, with
@@ -16,6 +20,8 @@ func FuzzExplainNeverPanics(f *testing.F) {
 	f.Add("null", "DELETE", "Content-Type: application/json", "http://[::1]:80/x#y", true)
 	f.Add("https://App.example.com", "TRACE", "no colon", "ftp://x", false)
 	f.Add("https://a.example.com", "GET", "Range: bytes=-5", "https://u:p@api.example.com/", false)
+	f.Add("https://app.example.com", "GET", "X-A: 1", "http://[::1%25lo]:18087/", false)
+	f.Add("https://app.example.com", "GET", "X-A: 1", "http://a%25b.example/", true)
 	f.Fuzz(func(t *testing.T, origin, method, header, url string, credentials bool) {
 		args := []string{"-json", "-config", "testdata/policy.json", "-origin", origin, "-method", method, "-H", header}
 		if credentials {
@@ -35,6 +41,42 @@ func FuzzExplainNeverPanics(f *testing.F) {
 			}
 			if rep.Verdict == "blocked" && len(rep.Problems) == 0 {
 				t.Fatalf("blocked without a problem: %s", out.String())
+			}
+		case exitTrouble:
+			if errOut.Len() == 0 {
+				t.Fatal("exit 2 without a reason")
+			}
+		default:
+			t.Fatalf("exit %d", code)
+		}
+	})
+}
+
+// FuzzScanNeverPanics scans arbitrary URLs, with or without a trusted origin, against an in-process
+// server that trusts every origin: the scan must answer 0 or 1 with findings, or 2 with a reason, and
+// never panic, whatever host the trusted origins are derived from.
+func FuzzScanNeverPanics(f *testing.F) {
+	f.Add("http://[::1%25lo]:18087/", "")
+	f.Add("http://a%25b.example/", "")
+	f.Add("http://[::1]:8080/api", "")
+	f.Add("https://api.example.co.uk/v1", "")
+	f.Add("https://api.example.com/", "https://app.example.com")
+	f.Add("http://127.0.0.1/", "null")
+	f.Add("http://localhost./x", "https://[::1]:8443")
+	everyone := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); o != "" {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+	})
+	f.Fuzz(func(t *testing.T, rawURL, origin string) {
+		o := &options{scan: true, url: rawURL, origin: origin, timeout: time.Second}
+		var out, errOut bytes.Buffer
+		code := runScanWith(context.Background(), o, fetch.HandlerTransport{Handler: everyone}, &out, &errOut)
+		switch code {
+		case exitOK, exitFailed:
+			if out.Len() == 0 {
+				t.Fatalf("exit %d without output", code)
 			}
 		case exitTrouble:
 			if errOut.Len() == 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -139,10 +140,16 @@ func evidence(h http.Header) headerMap {
 	return out
 }
 
-// battery derives the origins to try from the trusted one.
-func battery(trusted string) []probe {
-	t, _ := url.Parse(trusted)
+// battery derives the origins to try from the trusted one, a serialized origin ([fetch.ParseOrigin]).
+func battery(trusted string) ([]probe, error) {
+	t, err := url.Parse(trusted)
+	if err != nil || t.Host == "" {
+		return nil, fmt.Errorf("%q is not an origin to build lookalikes of", trusted)
+	}
 	scheme, host, port := t.Scheme, t.Hostname(), t.Port()
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6, as an origin writes it
+	}
 	if port != "" {
 		port = ":" + port
 	}
@@ -165,17 +172,42 @@ func battery(trusted string) []probe {
 	if scheme == "https" {
 		ps = append(ps, probe{probeInsecure, "http://" + host + port, "the http variant of " + trusted})
 	}
-	return ps
+	return ps, nil
 }
 
-// runScan scans o.url.
+// likelyFrontends are the origins that probably serve the pages calling an API on host: https on its
+// registrable domain, its www and its app subdomains (just the address itself for an IP address). It
+// fails when they are no origin a browser sends (a host with a zone or a percent sign in it), for
+// every lookalike of the scan would be built on them.
+func likelyFrontends(host string) ([]string, error) {
+	domain := fetch.RegistrableDomain(host)
+	candidates := []string{"https://" + domain, "https://www." + domain, "https://app." + domain}
+	if strings.Contains(domain, ":") {
+		candidates = []string{"https://[" + domain + "]"} // IPv6: no subdomains
+	} else if net.ParseIP(domain) != nil {
+		candidates = candidates[:1]
+	}
+	for _, c := range candidates {
+		if _, err := fetch.ParseOrigin(c); err != nil {
+			return nil, fmt.Errorf("cannot derive a trusted origin from %s: pass -origin", host)
+		}
+	}
+	return candidates, nil
+}
+
+// runScan scans o.url on the network.
 func runScan(ctx context.Context, o *options, stdout, stderr io.Writer) int {
+	return runScanWith(ctx, o, fetch.NewTransport(0), stdout, stderr)
+}
+
+// runScanWith scans o.url through transport.
+func runScanWith(ctx context.Context, o *options, transport http.RoundTripper, stdout, stderr io.Writer) int {
 	u, err := url.Parse(o.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		fmt.Fprintf(stderr, "corscheck: %q is not an absolute http or https URL\n", o.url)
 		return exitTrouble
 	}
-	s := &scanner{transport: fetch.NewTransport(0), timeout: o.timeout, url: u}
+	s := &scanner{transport: transport, timeout: o.timeout, url: u}
 	findings, err := scan(ctx, s, o.origin)
 	if err != nil {
 		fmt.Fprintf(stderr, "corscheck: %v\n", err)
@@ -209,6 +241,14 @@ func scan(ctx context.Context, s *scanner, trusted string) ([]finding, error) {
 			return nil, fmt.Errorf("-origin: %v", err)
 		}
 	}
+	var candidates []string
+	if trusted == "" {
+		c, err := likelyFrontends(s.url.Hostname())
+		if err != nil {
+			return nil, err
+		}
+		candidates = c
+	}
 	// The request without Origin comes first: if it fails, the server is not reachable at all.
 	_, plain, err := s.send(ctx, http.MethodGet, http.Header{})
 	if err != nil {
@@ -219,8 +259,7 @@ func scan(ctx context.Context, s *scanner, trusted string) ([]finding, error) {
 		trustedOrigins = []string{trusted}
 	} else {
 		// Likely frontends of the URL's registrable domain; those the API allows are the trusted ones.
-		domain := fetch.RegistrableDomain(s.url.Hostname())
-		for _, c := range []string{"https://" + domain, "https://www." + domain, "https://app." + domain} {
+		for _, c := range candidates {
 			_, h, err := s.send(ctx, http.MethodGet, http.Header{"Origin": {c}})
 			if err != nil {
 				return nil, err
@@ -230,14 +269,16 @@ func scan(ctx context.Context, s *scanner, trusted string) ([]finding, error) {
 			}
 		}
 		if len(trustedOrigins) == 0 {
-			trustedOrigins = []string{"https://" + domain}
+			trustedOrigins = candidates[:1]
 			trusted = ""
 		} else {
 			trusted = trustedOrigins[0]
 		}
 	}
-	base := trustedOrigins[0]
-	probes := battery(base)
+	probes, err := battery(trustedOrigins[0])
+	if err != nil {
+		return nil, err
+	}
 	if trusted != "" {
 		probes = append([]probe{{probeTrusted, trusted, "the trusted origin"}}, probes...)
 	}

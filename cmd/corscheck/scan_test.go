@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -202,4 +203,32 @@ func TestScanOfAnUnreachableServerExitsTwo(t *testing.T) {
 	code, _, errOut = run(t, "-scan", "-origin", app, big)
 	assert.Equal(t, exitTrouble, code)
 	assert.Contains(t, errOut, "exceeded")
+}
+
+func TestScanWithoutOriginRefusesAHostNoTrustedOriginCanBeDerivedFrom(t *testing.T) {
+	everyone := originCheck(func(string) bool { return true }, true, false)
+	cases := []struct {
+		name, url string
+		derives   bool
+	}{
+		{"an IPv6 address with a zone", "http://[::1%25lo]:18087/", false},
+		{"a percent sign in the host", "http://a%25b.example/", false},
+		{"an IPv6 address without zone derives its own origin", "http://[::1]:18087/", true},
+		{"an IPv4 address derives its own origin", "http://127.0.0.1:18087/", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := runScanWith(context.Background(), &options{scan: true, url: tc.url, timeout: time.Second}, fetch.HandlerTransport{Handler: everyone}, &out, &errOut)
+			if !tc.derives {
+				assert.Equal(t, exitTrouble, code)
+				assert.Contains(t, errOut.String(), "cannot derive a trusted origin from ")
+				assert.Contains(t, errOut.String(), ": pass -origin")
+				assert.Empty(t, out.String())
+				return
+			}
+			assert.Equal(t, exitFailed, code, "the echoing server trusts everyone: %s", errOut.String())
+			assert.Contains(t, out.String(), "reflects-any-origin")
+		})
+	}
 }
