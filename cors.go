@@ -150,8 +150,9 @@ func (cfg *config) originAllowed(s string) (reason string) {
 	if !matched && !cfg.anyOrigin && cfg.originFunc == nil {
 		return reasonOriginRefused
 	}
-	// Whatever allows it, an origin must be canonical: "null" and malformed values are refused, even
-	// under "*", and the function never sees them.
+	// Whatever allows it, an origin must be canonical: "null" and malformed values are refused, and
+	// the function never sees them. Under "*" this is what OriginAllowed answers (a WebSocket handshake
+	// carries cookies); CORS responses under "*" do not ask, since they reflect nothing (see public).
 	if _, ok := parseOrigin(s); !ok {
 		return reasonMalformedOrigin
 	}

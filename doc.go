@@ -33,7 +33,8 @@
 // both, or "*" alone for any origin. Entries are normalised to the form browsers send (lower case,
 // punycode, no default port), and a request's Origin must match byte for byte: browsers never send
 // anything else, so "https://Example.com", "https://example.com:443" or "null" are refused, as are values
-// that no browser could produce. AllowOriginFunc can decide about the origins no entry matches.
+// that no browser could produce (a "*" policy, which reflects nothing, answers them "*" like everyone).
+// AllowOriginFunc can decide about the origins no entry matches.
 //
 // # Safe by construction
 //
