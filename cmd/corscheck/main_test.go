@@ -465,3 +465,39 @@ func TestExplainCredentialedCallSendsTheCookieButNotWithThePreflight(t *testing.
 	assert.Equal(t, []string{"OPTIONS ", "DELETE session=abc; theme=dark"}, cookies)
 	assert.Contains(t, out, "> Cookie: session=abc; theme=dark")
 }
+
+func TestTheDeadlineBoundsTheWholeRunNotJustEachRequest(t *testing.T) {
+	// Every answer takes 150ms, far within -timeout; a redirect loop (21 hops) or a scan (about 30
+	// requests) would take seconds, but -deadline ends the run at 600ms.
+	slowLoop := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(150 * time.Millisecond)
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		http.Redirect(w, r, "/again", http.StatusTemporaryRedirect)
+	}))
+	slowAPI := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(150 * time.Millisecond)
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+	}))
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"an explanation through a slow redirect loop", []string{"-origin", app, slowLoop + "/start"}},
+		{"a slow redirect loop with -json", []string{"-json", "-origin", app, slowLoop + "/start"}},
+		{"a scan of a slow API", []string{"-scan", "-origin", app, slowAPI}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			code, out, errOut := run(t, append([]string{"-timeout", "2s", "-deadline", "600ms"}, tc.args...)...)
+			elapsed := time.Since(start)
+			assert.Equal(t, exitTrouble, code, out)
+			assert.Contains(t, errOut, "the whole run took longer than -deadline 600ms")
+			assert.Less(t, elapsed, 2*time.Second, "bounded by -deadline, not by -timeout times the requests")
+			assert.GreaterOrEqual(t, elapsed, 600*time.Millisecond)
+		})
+	}
+	code, _, errOut := run(t, "-deadline", "0s", "-origin", app, slowAPI)
+	assert.Equal(t, exitTrouble, code)
+	assert.Contains(t, errOut, "-deadline must be positive")
+}

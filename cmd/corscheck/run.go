@@ -29,12 +29,12 @@ const (
 // usageText is printed by -h and after a usage error.
 const usageText = `usage:
   corscheck -origin ORIGIN [-method M] [-H 'Name: value']... [-credentials] [-cookie 'name=value']...
-            [-timeout D] [-json] [-config FILE] URL
-  corscheck -scan [-origin TRUSTED] [-timeout D] [-json] URL
+            [-timeout D] [-deadline D] [-json] [-config FILE] URL
+  corscheck -scan [-origin TRUSTED] [-timeout D] [-deadline D] [-json] URL
 
 Explain how a browser judges fetch(URL) from a page on ORIGIN, or (-scan) look for CORS answers that
-trust origins they should not. Exit status: 0 allowed / nothing high; 1 blocked / a high or critical
-finding; 2 usage or network error.
+trust origins they should not. -timeout bounds each request, -deadline the whole run. Exit status:
+0 allowed / nothing high; 1 blocked / a high or critical finding; 2 usage or network error.
 
 flags:
 `
@@ -53,6 +53,7 @@ type options struct {
 	credentials bool
 	cookies     multiFlag
 	timeout     time.Duration
+	deadline    time.Duration
 	json        bool
 	config      string
 	scan        bool
@@ -73,6 +74,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.credentials, "credentials", false, `credentials: "include" (cookies sent; the response must name the origin and allow credentials); default "same-origin"`)
 	fs.Var(&o.cookies, "cookie", "a cookie in the page's jar for the URL, 'name=value' (repeatable; sent only with -credentials)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on each request, from sending it to reading its response")
+	fs.DurationVar(&o.deadline, "deadline", defaultDeadline, "bound on the whole run: every preflight, request and redirect of an explanation, every request of a scan")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the explanation")
 	fs.StringVar(&o.config, "config", "", "explain against this policy file of github.com/crossorigin/cors, served in-process (no network)")
 	fs.BoolVar(&o.scan, "scan", false, "scan URL for dangerous CORS answers instead of explaining one call")
@@ -100,6 +102,9 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.timeout <= 0 {
 		return nil, fmt.Errorf("%w: -timeout must be positive", errUsage)
+	}
+	if o.deadline <= 0 {
+		return nil, fmt.Errorf("%w: -deadline must be positive", errUsage)
 	}
 	if o.scan {
 		if o.config != "" {
@@ -138,11 +143,19 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "run corscheck -h for the usage")
 		return exitTrouble
 	}
+	// -timeout bounds one exchange only, and an explanation can make 42 of them (a preflight and a
+	// request for each of 21 hops), a scan about 30: one deadline bounds the whole run.
+	ctx, cancel := context.WithTimeoutCause(ctx, o.deadline, fmt.Errorf("the whole run took longer than -deadline %s", o.deadline))
+	defer cancel()
 	if o.scan {
 		return runScan(ctx, o, stdout, stderr)
 	}
 	return runExplain(ctx, o, stdout, stderr)
 }
+
+// defaultDeadline bounds a whole run unless -deadline says otherwise: enough for a scan of a slow
+// server (about 30 requests), short of the 7 minutes a redirect loop of 10-second hops would take.
+const defaultDeadline = 60 * time.Second
 
 // defaultConfigURL is the URL called with -config when none is given: nothing is sent anywhere.
 const defaultConfigURL = "https://api.corscheck.invalid/"

@@ -81,8 +81,8 @@ type scanner struct {
 }
 
 // send sends one request with the headers, boundedly, and returns the response status and headers.
-func (s *scanner) send(ctx context.Context, method string, h http.Header) (int, http.Header, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+func (s *scanner) send(parent context.Context, method string, h http.Header) (int, http.Header, error) {
+	ctx, cancel := context.WithTimeout(parent, s.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, s.url.String(), nil)
 	if err != nil {
@@ -93,6 +93,9 @@ func (s *scanner) send(ctx context.Context, method string, h http.Header) (int, 
 	req.Header.Set("Accept", "*/*")
 	res, err := s.transport.RoundTrip(req)
 	if err != nil {
+		if parent.Err() != nil {
+			return 0, nil, fmt.Errorf("%s %s: %w", method, s.url, context.Cause(parent))
+		}
 		if ctx.Err() != nil {
 			return 0, nil, fmt.Errorf("%s %s: no response within %s", method, s.url, s.timeout)
 		}

@@ -114,7 +114,9 @@ type Client struct {
 	// [NewTransport] for a live server (it bounds response headers) or [HandlerTransport] in-process.
 	Transport http.RoundTripper
 	// Timeout bounds each exchange, from sending the request to reading the end of the body (at most
-	// BodyLimit bytes of it). Zero means no bound but the context's.
+	// BodyLimit bytes of it). Zero means no bound but the context's. A fetch makes up to 2×21
+	// exchanges (a preflight and a request per hop of up to 20 redirects): bound the whole of it with
+	// the context given to Do, whose cause ([context.WithTimeoutCause]) the error then carries.
 	Timeout time.Duration
 	// BodyLimit is how much of a body is read before the connection is closed. Zero means DefaultBodyLimit.
 	BodyLimit int64
@@ -397,10 +399,11 @@ func (c *Client) send(ctx context.Context, u *url.URL, origin, method string, he
 }
 
 // exchange sends one request and reads its response within the Client's bounds.
-func (c *Client) exchange(ctx context.Context, kind, method string, u *url.URL, h http.Header) (Exchange, error) {
+func (c *Client) exchange(parent context.Context, kind, method string, u *url.URL, h http.Header) (Exchange, error) {
+	ctx := parent
 	if c.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		ctx, cancel = context.WithTimeout(parent, c.Timeout)
 		defer cancel()
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
@@ -411,6 +414,11 @@ func (c *Client) exchange(ctx context.Context, kind, method string, u *url.URL, 
 	ex := Exchange{Kind: kind, Method: method, URL: u.String(), RequestHeader: h.Clone()}
 	res, err := c.Transport.RoundTrip(req)
 	if err != nil {
+		if parent.Err() != nil {
+			// The caller's bound (a deadline for a whole run, an interrupt), not this exchange's: say
+			// so with the cause the caller gave.
+			return ex, fmt.Errorf("%s %s: %w", method, u, context.Cause(parent))
+		}
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			return ex, fmt.Errorf("%s %s: no response within %s", method, u, c.Timeout)
 		}

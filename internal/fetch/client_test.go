@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -387,6 +388,36 @@ func TestClientCannotJudgeA407ForTheBrowserWouldPromptAndRetry(t *testing.T) {
 			assert.NotErrorIs(t, err, ErrUsage)
 			assert.Contains(t, err.Error(), "407 Proxy Authentication Required")
 			assert.False(t, tr.Blocked, "no verdict on a response the browser never judges")
+		})
+	}
+}
+
+func TestClientReportsTheCallersBoundWithItsCauseNotAsItsOwnTimeout(t *testing.T) {
+	loop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(100 * time.Millisecond)
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		http.Redirect(w, r, "/again", http.StatusFound)
+	}))
+	defer loop.Close()
+	cause := errors.New("the run is over")
+	cases := []struct {
+		name    string
+		timeout time.Duration
+	}{
+		{"with a per-exchange timeout longer than the caller's bound", 5 * time.Second},
+		{"without a per-exchange timeout", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeoutCause(context.Background(), 350*time.Millisecond, cause)
+			defer cancel()
+			c := &Client{Transport: NewTransport(0), Timeout: tc.timeout}
+			start := time.Now()
+			tr, err := c.Do(ctx, Request{URL: loop.URL + "/start", Origin: app})
+			require.ErrorIs(t, err, cause)
+			assert.NotContains(t, err.Error(), "no response within")
+			assert.Less(t, time.Since(start), 2*time.Second)
+			assert.NotEmpty(t, tr.Redirects, "some hops were followed before the bound")
 		})
 	}
 }
