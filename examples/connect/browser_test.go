@@ -65,6 +65,15 @@ func TestConnectExampleInBrowsers(t *testing.T) {
 			WantReadable: true, WantBody: `{"id":"7","name":"table"}`,
 			WantReceived: []string{"OPTIONS " + rpc + ": 204, CORS", "POST " + rpc + ": 200, CORS"},
 		}, `{"id":"7"}`),
+		grpcWebCall(corstest.BrowserCase{
+			Name: "the app reads a gRPC-Web error's status from the exposed Grpc-Status and Grpc-Message headers",
+			Page: corstest.AllowedOrigin, Path: rpc,
+			// A gRPC-Web error before any message is "trailers-only": HTTP 200, the status in headers that only
+			// ExposedHeaders lets the page read.
+			WantReadable: true,
+			WantHeaders:  map[string]string{"grpc-status": "5", "grpc-message": `item "99" does not exist`},
+			WantReceived: []string{"OPTIONS " + rpc + ": 204, CORS", "POST " + rpc + ": 200, CORS"},
+		}, `{"id":"99"}`),
 		connectCall(corstest.BrowserCase{
 			Name: "a request header of the application's own, not in Connect's list, fails at the preflight",
 			Page: corstest.AllowedOrigin, Path: rpc,

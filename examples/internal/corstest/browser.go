@@ -57,6 +57,9 @@ type BrowserCase struct {
 	WantReadable bool
 	WantStatus   int    // the status the page reads; 0 means 200
 	WantBody     string // a part of the body the page reads, proof the route's handler ran
+	// WantHeaders are response headers (lower-case names) the page must be able to read, with their values:
+	// the safelisted ones, or those the policy exposes.
+	WantHeaders map[string]string
 	// WantReceived is every request the API received for this case, in order, as Exchange.Summary writes
 	// them: "OPTIONS /items/7: 204, CORS". A preflight that fails shows as the last line: the actual request
 	// was never sent.
@@ -199,6 +202,9 @@ func runBrowserCase(t *testing.T, b *browser.Browser, api BrowserAPI, i int, c B
 			assert.True(t, got.OK, "the page must read the response\nthe page saw %s", seen)
 			assert.Equal(t, status, got.Status, "the status the page reads\nthe page saw %s", seen)
 			assert.Contains(t, got.Body, c.WantBody, "the body the page reads\nthe page saw %s", seen)
+			for name, value := range c.WantHeaders {
+				assert.Equal(t, value, got.Headers[name], "response header %s as the page reads it\nthe page saw %s", name, seen)
+			}
 		} else {
 			assert.False(t, got.OK, "the page must not read the response\nthe page saw %s", seen)
 			assert.Contains(t, got.Error, b.Engine().NetworkError, "a CORS failure is a bare network error")
