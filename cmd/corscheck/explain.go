@@ -68,15 +68,15 @@ func lowerHeaders(h http.Header) headerMap {
 func runExplain(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	client, req, policy, err := setup(o)
 	if err != nil {
-		fmt.Fprintf(stderr, "corscheck: %v\n", err)
+		fmt.Fprintf(stderr, "corscheck: %s\n", printable(err.Error()))
 		return exitTrouble
 	}
 	tr, err := client.Do(ctx, req)
 	if err != nil {
 		if errors.Is(err, fetch.ErrUsage) {
-			fmt.Fprintf(stderr, "corscheck: %v\n", strings.TrimPrefix(err.Error(), fetch.ErrUsage.Error()+": "))
+			fmt.Fprintf(stderr, "corscheck: %s\n", printable(strings.TrimPrefix(err.Error(), fetch.ErrUsage.Error()+": ")))
 		} else {
-			fmt.Fprintf(stderr, "corscheck: network error: %v\n", err)
+			fmt.Fprintf(stderr, "corscheck: network error: %s\n", printable(err.Error()))
 		}
 		return exitTrouble
 	}
@@ -88,7 +88,7 @@ func runExplain(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stderr, "corscheck: %v\n", err)
+			fmt.Fprintf(stderr, "corscheck: %s\n", printable(err.Error()))
 			return exitTrouble
 		}
 	} else {

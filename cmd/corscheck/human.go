@@ -23,16 +23,16 @@ func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, co
 	if req.Credentials == fetch.CredentialsInclude {
 		creds = "credentials: include"
 	}
-	call := fmt.Sprintf("%s %s from %s (%s)", tr.Method, req.URL, req.Origin, creds)
+	call := fmt.Sprintf("%s %s from %s (%s)", printable(tr.Method), printable(req.URL), printable(req.Origin), creds)
 	if config != "" {
-		call += fmt.Sprintf(", served in-process by the policy %s", config)
+		call += fmt.Sprintf(", served in-process by the policy %s", printable(config))
 	}
 	if rep.Verdict == "blocked" {
 		fmt.Fprintf(w, "BLOCKED at the %s: %s\n", rep.BlockedAt, call)
 		fmt.Fprintln(w, "The page gets \"TypeError: Failed to fetch\" and cannot read the response.")
 		fmt.Fprintln(w)
 		for i, p := range rep.Problems {
-			fmt.Fprintf(w, "%d. %s\n   fix: %s\n", i+1, p.Message, p.Fix)
+			fmt.Fprintf(w, "%d. %s\n   fix: %s\n", i+1, printable(p.Message), printable(p.Fix))
 		}
 	} else {
 		fmt.Fprintf(w, "ALLOWED: %s\n", call)
@@ -40,26 +40,26 @@ func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, co
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "What the browser did:")
 	if len(tr.Exchanges) > 0 && tr.Exchanges[0].CORS {
-		fmt.Fprintf(w, "  - %s\n", preflightReason(tr))
+		fmt.Fprintf(w, "  - %s\n", printable(preflightReason(tr)))
 	}
 	for _, ex := range tr.Exchanges {
-		fmt.Fprintf(w, "  - %s %s -> %d\n", ex.Method, ex.URL, ex.Status)
+		fmt.Fprintf(w, "  - %s %s -> %d\n", printable(ex.Method), printable(ex.URL), ex.Status)
 		if ex.Kind == fetch.KindPreflight {
 			for _, k := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
 				if v := ex.RequestHeader.Get(k); v != "" {
-					fmt.Fprintf(w, "      > %s: %s\n", k, v)
+					fmt.Fprintf(w, "      > %s: %s\n", k, printable(v))
 				}
 			}
 		} else if ex.CORS {
-			fmt.Fprintf(w, "      > Origin: %s\n", ex.RequestHeader.Get("Origin"))
+			fmt.Fprintf(w, "      > Origin: %s\n", printable(ex.RequestHeader.Get("Origin")))
 			if c := ex.RequestHeader.Get("Cookie"); c != "" {
-				fmt.Fprintf(w, "      > Cookie: %s\n", c)
+				fmt.Fprintf(w, "      > Cookie: %s\n", printable(c))
 			}
 		}
 		printHeaders(w, ex.ResponseHeader)
 		switch {
 		case ex.Failure != nil:
-			fmt.Fprintf(w, "      FAILED: %s\n", ex.Failure.Error())
+			fmt.Fprintf(w, "      FAILED: %s\n", printable(ex.Failure.Error()))
 		case ex.Kind == fetch.KindPreflight:
 			fmt.Fprintln(w, "      preflight passed")
 		case ex.CORS && fetch.IsRedirectStatus(ex.Status):
@@ -69,7 +69,7 @@ func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, co
 		}
 	}
 	if rep.BlockedAt == fetch.KindPreflight {
-		fmt.Fprintf(w, "  - %s was not sent: a browser stops at a failed preflight\n", tr.Method)
+		fmt.Fprintf(w, "  - %s was not sent: a browser stops at a failed preflight\n", printable(tr.Method))
 	}
 	if !tr.Blocked {
 		final := tr.Exchanges[len(tr.Exchanges)-1]
@@ -80,16 +80,16 @@ func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, co
 			}
 		}
 		slices.Sort(hidden)
-		fmt.Fprintf(w, "  - the page can read these response headers: %s\n", listOrNone(tr.Readable))
+		fmt.Fprintf(w, "  - the page can read these response headers: %s\n", printable(listOrNone(tr.Readable)))
 		if len(hidden) > 0 {
-			fmt.Fprintf(w, "    and not these (expose them with ExposedHeaders): %s\n", strings.Join(hidden, ", "))
+			fmt.Fprintf(w, "    and not these (expose them with ExposedHeaders): %s\n", printable(strings.Join(hidden, ", ")))
 		}
 	}
 	if len(rep.Warnings) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Warnings:")
 		for _, wn := range rep.Warnings {
-			fmt.Fprintf(w, "  - %s\n", wn.Message)
+			fmt.Fprintf(w, "  - %s\n", printable(wn.Message))
 		}
 	}
 }
@@ -114,7 +114,7 @@ func printHeaders(w io.Writer, h http.Header) {
 	}
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(w, "      < %s: %s\n", k, v)
+			fmt.Fprintf(w, "      < %s: %s\n", printable(k), printable(v))
 		}
 	}
 }

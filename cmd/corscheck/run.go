@@ -139,7 +139,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "corscheck: %v\n", strings.TrimPrefix(err.Error(), "usage: "))
+		fmt.Fprintf(stderr, "corscheck: %s\n", printable(strings.TrimPrefix(err.Error(), "usage: ")))
 		fmt.Fprintln(stderr, "run corscheck -h for the usage")
 		return exitTrouble
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -207,20 +208,20 @@ func runScan(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 func runScanWith(ctx context.Context, o *options, transport http.RoundTripper, stdout, stderr io.Writer) int {
 	u, err := url.Parse(o.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		fmt.Fprintf(stderr, "corscheck: %q is not an absolute http or https URL\n", o.url)
+		fmt.Fprintf(stderr, "corscheck: %s is not an absolute http or https URL\n", printable(strconv.Quote(o.url)))
 		return exitTrouble
 	}
 	s := &scanner{transport: transport, timeout: o.timeout, url: u}
 	findings, err := scan(ctx, s, o.origin)
 	if err != nil {
-		fmt.Fprintf(stderr, "corscheck: %v\n", err)
+		fmt.Fprintf(stderr, "corscheck: %s\n", printable(err.Error()))
 		return exitTrouble
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(scanReport{Findings: findings}); err != nil {
-			fmt.Fprintf(stderr, "corscheck: %v\n", err)
+			fmt.Fprintf(stderr, "corscheck: %s\n", printable(err.Error()))
 			return exitTrouble
 		}
 	} else {
@@ -412,12 +413,12 @@ func sortFindings(fs []finding) {
 
 func writeScan(w io.Writer, target string, fs []finding) {
 	if len(fs) == 0 {
-		fmt.Fprintf(w, "No finding: %s trusts none of the origins tried.\n", target)
+		fmt.Fprintf(w, "No finding: %s trusts none of the origins tried.\n", printable(target))
 		return
 	}
-	fmt.Fprintf(w, "%d finding(s) for %s:\n", len(fs), target)
+	fmt.Fprintf(w, "%d finding(s) for %s:\n", len(fs), printable(target))
 	for _, f := range fs {
-		fmt.Fprintf(w, "\n[%s] %s (Origin: %s)\n  %s\n", strings.ToUpper(f.Severity), f.ID, f.Origin, f.Message)
+		fmt.Fprintf(w, "\n[%s] %s (Origin: %s)\n  %s\n", strings.ToUpper(f.Severity), f.ID, printable(f.Origin), printable(f.Message))
 		var keys []string
 		for k := range f.Evidence {
 			keys = append(keys, k)
@@ -425,9 +426,9 @@ func writeScan(w io.Writer, target string, fs []finding) {
 		slices.Sort(keys)
 		for _, k := range keys {
 			for _, v := range f.Evidence[k] {
-				fmt.Fprintf(w, "  < %s: %s\n", k, v)
+				fmt.Fprintf(w, "  < %s: %s\n", printable(k), printable(v))
 			}
 		}
-		fmt.Fprintf(w, "  fix: %s\n", f.Fix)
+		fmt.Fprintf(w, "  fix: %s\n", printable(f.Fix))
 	}
 }
