@@ -501,3 +501,35 @@ func TestTheDeadlineBoundsTheWholeRunNotJustEachRequest(t *testing.T) {
 	assert.Equal(t, exitTrouble, code)
 	assert.Contains(t, errOut, "-deadline must be positive")
 }
+
+func TestConfigLargerThanLoadOptionsAcceptsGetsItsClearError(t *testing.T) {
+	const limit = 1 << 20 // LoadOptions' bound
+	policy := `{"allowed_origins": ["https://app.example.com"]}`
+	cases := []struct {
+		name    string
+		size    int
+		tooBig  bool
+		message string
+	}{
+		{"a file of exactly 1 MiB loads", limit, false, ""},
+		{"a file one byte over 1 MiB is refused as too large, not as broken JSON", limit + 1, true, "larger than 1048576 bytes"},
+		{"a file of 2 MiB is refused as too large", 2 * limit, true, "larger than 1048576 bytes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "cors.json")
+			padded := policy[:len(policy)-1] + strings.Repeat(" ", tc.size-len(policy)) + "}"
+			require.Len(t, padded, tc.size)
+			require.NoError(t, os.WriteFile(path, []byte(padded), 0o600))
+			code, out, errOut := run(t, "-config", path, "-origin", app, "/x")
+			if !tc.tooBig {
+				assert.Equal(t, exitOK, code, "stderr: %s", errOut)
+				assert.True(t, strings.HasPrefix(out, "ALLOWED"), out)
+				return
+			}
+			assert.Equal(t, exitTrouble, code)
+			assert.Contains(t, errOut, tc.message)
+			assert.NotContains(t, errOut, "unexpected end of JSON")
+		})
+	}
+}
