@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -187,11 +188,18 @@ func traceWarnings(tr *fetch.Trace, req fetch.Request) []warning {
 		}
 		ws = append(ws, warning{Check: "forbidden-header", Message: msg})
 	}
-	if len(tr.Exchanges) > 0 && !tr.Exchanges[0].CORS {
+	anyCORS := slices.ContainsFunc(tr.Exchanges, func(ex fetch.Exchange) bool { return ex.CORS })
+	if len(tr.Exchanges) > 0 && !anyCORS {
 		ws = append(ws, warning{Check: "same-origin", Message: fmt.Sprintf("%s is on the page's own origin %s: CORS does not apply to it.", req.URL, req.Origin)})
 	}
+	page, _ := url.Parse(req.Origin) // nil for an origin that does not parse, such as "null"
 	for _, r := range tr.Redirects {
 		msg := fmt.Sprintf("The browser followed a %d redirect from %s to %s.", r.Status, r.From, r.To)
+		from, errFrom := url.Parse(r.From)
+		to, errTo := url.Parse(r.To)
+		if req.Origin != "null" && page != nil && errFrom == nil && errTo == nil && fetch.SameOrigin(page, from) && !fetch.SameOrigin(page, to) {
+			msg += fmt.Sprintf(" It leaves the page's own origin %s, so CORS applies from there on, as to any cross-origin call: a preflight when one is needed, and the CORS check on every response.", req.Origin)
+		}
 		if r.MethodChanged {
 			msg += " The request became a GET without a body."
 		}

@@ -39,10 +39,17 @@ func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, co
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "What the browser did:")
-	if len(tr.Exchanges) > 0 && tr.Exchanges[0].CORS {
-		fmt.Fprintf(w, "  - %s\n", printable(preflightReason(tr)))
-	}
+	reasonShown := false
 	for _, ex := range tr.Exchanges {
+		if ex.CORS && !reasonShown {
+			// Before the first cross-origin request, which follows same-origin redirects if any.
+			reasonShown = true
+			if ex.Kind == fetch.KindPreflight {
+				fmt.Fprintf(w, "  - %s\n", printable(preflightReason(ex.RequestHeader.Get("Access-Control-Request-Method"), splitNames(ex.RequestHeader.Get("Access-Control-Request-Headers")))))
+			} else {
+				fmt.Fprintf(w, "  - %s\n", preflightReason(ex.Method, nil))
+			}
+		}
 		fmt.Fprintf(w, "  - %s %s -> %d\n", printable(ex.Method), printable(ex.URL), ex.Status)
 		if ex.Kind == fetch.KindPreflight {
 			for _, k := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
@@ -66,10 +73,20 @@ func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, co
 			fmt.Fprintln(w, "      CORS check passed; following the redirect")
 		case ex.CORS:
 			fmt.Fprintln(w, "      CORS check passed")
+		case fetch.IsRedirectStatus(ex.Status):
+			fmt.Fprintln(w, "      same origin as the page: no CORS check; following the redirect")
+		default:
+			fmt.Fprintln(w, "      same origin as the page: no CORS check")
 		}
 	}
-	if rep.BlockedAt == fetch.KindPreflight {
-		fmt.Fprintf(w, "  - %s was not sent: a browser stops at a failed preflight\n", printable(tr.Method))
+	if last := tr.Exchanges[len(tr.Exchanges)-1]; rep.BlockedAt == fetch.KindPreflight {
+		method := last.RequestHeader.Get("Access-Control-Request-Method")
+		if tr.LastOf(fetch.KindRequest) == nil {
+			fmt.Fprintf(w, "  - %s was not sent: a browser stops at a failed preflight\n", printable(method))
+		} else {
+			// An earlier hop was sent and redirected here: only this hop's request was not.
+			fmt.Fprintf(w, "  - %s was not sent to %s: a browser stops at a failed preflight (only the requests above were sent)\n", printable(method), printable(last.URL))
+		}
 	}
 	if !tr.Blocked {
 		final := tr.Exchanges[len(tr.Exchanges)-1]
@@ -119,14 +136,15 @@ func printHeaders(w io.Writer, h http.Header) {
 	}
 }
 
-// preflightReason says why the first request was or was not preflighted.
-func preflightReason(tr *fetch.Trace) string {
+// preflightReason says why the first cross-origin request, with method and CORS-unsafe header names,
+// was or was not preflighted.
+func preflightReason(method string, unsafe []string) string {
 	var why []string
-	if !fetch.IsSafelistedMethod(tr.Method) {
-		why = append(why, fmt.Sprintf("%s is not a CORS-safelisted method (GET, HEAD, POST)", tr.Method))
+	if !fetch.IsSafelistedMethod(method) {
+		why = append(why, fmt.Sprintf("%s is not a CORS-safelisted method (GET, HEAD, POST)", method))
 	}
-	if len(tr.UnsafeNames) > 0 {
-		why = append(why, fmt.Sprintf("the request sets %s, not CORS-safelisted (only Accept, Accept-Language, Content-Language, and Content-Type or Range with restricted values are)", strings.Join(tr.UnsafeNames, ", ")))
+	if len(unsafe) > 0 {
+		why = append(why, fmt.Sprintf("the request sets %s, not CORS-safelisted (only Accept, Accept-Language, Content-Language, and Content-Type or Range with restricted values are)", strings.Join(unsafe, ", ")))
 	}
 	if len(why) == 0 {
 		return "no preflight: a CORS-safelisted method with only CORS-safelisted headers"

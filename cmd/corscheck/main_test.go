@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/internal/fetch"
 )
 
 const app = "https://app.example.com"
@@ -530,6 +532,95 @@ func TestConfigLargerThanLoadOptionsAcceptsGetsItsClearError(t *testing.T) {
 			assert.Equal(t, exitTrouble, code)
 			assert.Contains(t, errOut, tc.message)
 			assert.NotContains(t, errOut, "unexpected end of JSON")
+		})
+	}
+}
+
+func TestExplainSaysWhatWasSentWhenASameOriginHopLeadsToAFailedCrossOriginPreflight(t *testing.T) {
+	// The page's own API redirects the call to another origin, which answers no preflight.
+	other := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }))
+	own := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other+"/x", http.StatusTemporaryRedirect)
+	}))
+	cases := []struct {
+		name, method string
+		header       []string
+		notSent      string
+	}{
+		{"a PUT, preflighted for its method", "PUT", nil, "PUT was not sent to " + other + "/x: "},
+		{"a GET, preflighted for its header", "GET", []string{"-H", "X-Token: 1"}, "GET was not sent to " + other + "/x: "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"-origin", own, "-method", tc.method}, tc.header...)
+			args = append(args, own+"/start")
+
+			code, rep := explainJSON(t, args...)
+			assert.Equal(t, exitFailed, code)
+			assert.Equal(t, fetch.KindPreflight, rep.BlockedAt)
+			require.NotNil(t, rep.Preflight)
+			assert.Equal(t, http.StatusNotFound, rep.Preflight.Status)
+			require.NotNil(t, rep.Request, "the request to the first hop was sent: request is the redirect, as the docs say")
+			assert.Equal(t, http.StatusTemporaryRedirect, rep.Request.Status)
+			assert.Empty(t, rep.Request.ReadableHeaders)
+			var checks []string
+			for _, w := range rep.Warnings {
+				checks = append(checks, w.Check)
+				if w.Check == "redirect" {
+					assert.Contains(t, w.Message, "leaves the page's own origin "+own+", so CORS applies from there on")
+				}
+			}
+			assert.NotContains(t, checks, "same-origin", "CORS blocked the call: it did apply")
+			assert.Contains(t, checks, "redirect")
+
+			code, out, _ := run(t, args...)
+			assert.Equal(t, exitFailed, code)
+			assert.Contains(t, out, tc.notSent)
+			assert.NotContains(t, out, tc.method+" was not sent: ", "it was sent, to the first hop")
+			assert.NotContains(t, out, "CORS does not apply")
+			assert.Contains(t, out, "same origin as the page: no CORS check; following the redirect")
+			assert.Less(t, strings.Index(out, "- a preflight is needed"), strings.Index(out, "- OPTIONS "), "the reason comes before the preflight, after the same-origin hop")
+			assert.Greater(t, strings.Index(out, "- a preflight is needed"), strings.Index(out, "- "+tc.method+" "+own+"/start -> 307"))
+		})
+	}
+}
+
+func TestDocsListEveryCheckTheJSONOutputCanCarry(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/corscheck.md")
+	require.NoError(t, err)
+	row := func(field string) string {
+		for line := range strings.SplitSeq(string(doc), "\n") {
+			if strings.HasPrefix(line, "| `"+field+"` |") {
+				return line
+			}
+		}
+		t.Fatalf("docs/corscheck.md has no row for %s", field)
+		return ""
+	}
+	// Every warning check the command writes, read from its source so that a new one cannot be missed.
+	var warningChecks []string
+	for _, file := range []string{"explain.go", "human.go", "run.go"} {
+		src, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for _, m := range regexp.MustCompile(`warning\{Check: "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
+			warningChecks = append(warningChecks, m[1])
+		}
+	}
+	require.NotEmpty(t, warningChecks)
+	problemChecks := []string{fetch.CheckStatus, fetch.CheckAllowOrigin, fetch.CheckAllowCredentials, fetch.CheckAllowMethods, fetch.CheckAllowHeaders, fetch.CheckRedirect}
+	cases := []struct {
+		field  string
+		checks []string
+	}{
+		{"warnings[].check", warningChecks},
+		{"problems[].check", problemChecks},
+	}
+	for _, tc := range cases {
+		t.Run(tc.field, func(t *testing.T) {
+			r := row(tc.field)
+			for _, c := range tc.checks {
+				assert.Contains(t, r, "`"+c+"`")
+			}
 		})
 	}
 }
