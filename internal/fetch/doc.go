@@ -14,13 +14,16 @@
 //
 // [Client] runs a whole fetch against a server over an http.RoundTripper: it decides on the preflight,
 // sends it as browsers form it, applies the checks, sends the actual request, follows redirects the way
-// Fetch does for CORS requests (at most 20, the CORS check on each hop, Origin "null" after a
-// cross-origin hop, Authorization dropped) and reports every exchange in a [Trace]. Reading is bounded:
-// response headers by the transport's MaxResponseHeaderBytes (see [NewTransport]), bodies by
-// [Client.BodyLimit], time by [Client.Timeout]. [HandlerTransport] serves requests with an http.Handler
+// Fetch does for CORS requests (at most 20, the CORS check on each hop, several Location lines a
+// failure, Origin "null" after a cross-origin hop, Authorization dropped) and reports every exchange in
+// a [Trace]. Reading is bounded: response headers by the transport's MaxResponseHeaderBytes (see
+// [NewTransport]), bodies by [Client.BodyLimit], each exchange's time by [Client.Timeout] and the whole
+// fetch's by the context given to [Client.Do]. [HandlerTransport] serves requests with an http.Handler
 // in-process, so a test or an offline check needs no listener.
 //
-// What it does not model: the preflight cache (every fetch is judged as if the cache were empty), the
+// What it does not model: the HTTP cache (requests are unconditional, so a 304 is CORS-checked like
+// any response) and proxy authentication (a 407 is an error: a browser would prompt and retry), the
+// preflight cache (every fetch is judged as if the cache were empty), the
 // service-worker and CSP layers, mixed content, and Private Network Access. Browsers deviate from the
 // standard in one place that matters here: Chromium (unless the CorsNonWildcardRequestHeadersSupport
 // feature is on), Firefox (unless network.cors_preflight.authorization_covered_by_wildcard is false) and
