@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,6 +39,7 @@ func TestPrintableEscapesWhatATerminalWouldObeyAndKeepsTheRest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := printable(tc.in)
 			assert.Equal(t, tc.want, got)
+			assert.True(t, utf8.ValidString(got))
 			for _, r := range got {
 				assert.False(t, unsafeRune(r, 2), "%U left in %q", r, got)
 			}
@@ -106,6 +108,7 @@ func TestHumanOutputEscapesWhatTheServerOrNetworkSays(t *testing.T) {
 					assert.False(t, r != '\n' && unsafeRune(r, 2), "%U reached the terminal:\n%s", r, stream)
 				}
 				assert.NotContains(t, stream, "\x1b")
+				assert.True(t, utf8.ValidString(stream), "invalid UTF-8 reached the terminal: %q", stream)
 			}
 		})
 	}
