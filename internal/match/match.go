@@ -68,6 +68,9 @@ type Set struct {
 	// than hashing one; a map otherwise.
 	few   []string
 	exact map[string]struct{}
+	// exactLens has bit n set when some exact origin in the map is n bytes long: an origin of another
+	// length is refused without being hashed.
+	exactLens lengths
 
 	// anyPort holds the patterns with an exact host and ":*", by host.
 	anyPort map[string][]Pattern
@@ -76,6 +79,26 @@ type Set struct {
 	// depths has bit d set when some subdomain wildcard's parent domain has d labels (1 to 127: a host
 	// has at most 253 bytes). A request host is looked up only at those depths.
 	depths [2]uint64
+	// parentLens has bit n set when some key of parents is n bytes long; like exactLens, it spares
+	// hashing a parent domain that cannot be there.
+	parentLens lengths
+}
+
+// lengths is a set of string lengths up to maxLen; longer ones are all in it, so that a set that
+// answers false is always right.
+type lengths [maxLen/64 + 1]uint64
+
+// maxLen covers every serialised origin the caller compares (it refuses longer ones first).
+const maxLen = 383
+
+func (l *lengths) add(n int) {
+	n = min(n, maxLen)
+	l[n/64] |= 1 << (n % 64)
+}
+
+func (l *lengths) has(n int) bool {
+	n = min(n, maxLen)
+	return l[n/64]&(1<<(n%64)) != 0
 }
 
 // fewExact is the most exact origins kept as a list.
@@ -90,6 +113,7 @@ func NewSet(exact []string, patterns []Pattern) *Set {
 		s.exact = make(map[string]struct{}, len(exact))
 		for _, e := range exact {
 			s.exact[e] = struct{}{}
+			s.exactLens.add(len(e))
 		}
 	}
 	for _, p := range patterns {
@@ -99,6 +123,7 @@ func NewSet(exact []string, patterns []Pattern) *Set {
 				s.parents = make(map[string][]Pattern)
 			}
 			s.parents[p.Host] = append(s.parents[p.Host], p)
+			s.parentLens.add(len(p.Host))
 			d := strings.Count(p.Host, ".") // p.Host starts with the dot
 			s.depths[d/64&1] |= 1 << (d % 64)
 		case p.AnyPort:
@@ -124,10 +149,12 @@ func (s *Set) addExact(origin string) {
 		s.exact = make(map[string]struct{}, fewExact+1)
 		for _, e := range s.few {
 			s.exact[e] = struct{}{}
+			s.exactLens.add(len(e))
 		}
 		s.few = nil
 	}
 	s.exact[origin] = struct{}{}
+	s.exactLens.add(len(origin))
 }
 
 func portSuffix(port string) string {
@@ -146,6 +173,9 @@ func (s *Set) HasExact(serialised string) bool {
 				return true
 			}
 		}
+		return false
+	}
+	if !s.exactLens.has(len(serialised)) {
 		return false
 	}
 	_, ok := s.exact[serialised]
@@ -189,7 +219,7 @@ func (s *Set) MatchPattern(serialised string) bool {
 		if depth >= 128 {
 			break
 		}
-		if s.depths[depth/64]&(1<<(depth%64)) == 0 {
+		if s.depths[depth/64]&(1<<(depth%64)) == 0 || !s.parentLens.has(len(host)-j) {
 			continue
 		}
 		if ps, ok := s.parents[host[j:]]; ok && matchAny(ps, scheme, port, hasPort) {
