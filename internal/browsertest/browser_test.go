@@ -137,7 +137,7 @@ var groups = []struct {
 
 // TestBrowsers runs every group of cases in every selected engine, one
 // engine after the other with one browser each, and logs per engine the
-// machine-readable summary line the README's table is built from.
+// machine-readable summary line docs/conformance.md's table is built from.
 func TestBrowsers(t *testing.T) {
 	browser.ForEach(t, env.cfg, func(t *testing.T, b *browser.Browser) {
 		start := time.Now()

@@ -27,7 +27,7 @@
 //	browser-summary engine=<name> version="<version>" cases=N passed=N deviation=N skipped=N failed=N wall=<duration>
 //
 // and one "browser-deviation engine=<name> <what>" line per deviation found,
-// from which the README's table is built.
+// from which docs/conformance.md's table is built.
 //
 // Last measured (Debian 12, 2 cores shared with other work, load average
 // about 15; wall is the cases' time, start-up overlaps the previous engine):

@@ -233,7 +233,7 @@ func TestSharedCacheServesPoisonedACAOWithoutVary(t *testing.T) {
 //   - a Vary the application sets before the middleware runs stays safe (Origin is the last line);
 //   - a Vary the application merges into the existing line after the middleware stays safe;
 //   - a separate Vary line the handler adds after the middleware hides Origin from such an nginx, and
-//     the cache is poisoned. The middleware cannot prevent that; the README tells users to merge.
+//     the cache is poisoned. The middleware cannot prevent that; docs/security.md tells users to merge.
 func TestSharedCacheWithTheApplicationsOwnVary(t *testing.T) {
 	const order = "alternating"
 	origins := []string{originA, originB, noOrigin, originRefused, originA, originB, noOrigin, originRefused}

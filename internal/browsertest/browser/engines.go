@@ -265,7 +265,7 @@ func need(t testing.TB, e Engine, skipRequested bool, err error) {
 }
 
 // Tally counts the outcome of the cases run in one engine, for the summary
-// line that a suite logs at its end (the README's table is built from it).
+// line that a suite logs at its end (docs/conformance.md's table is built from it).
 type Tally struct {
 	Engine  string
 	Version string
