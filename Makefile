@@ -50,7 +50,8 @@ fuzz:
 	@echo "== FuzzSplit"; go test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/headerlist
 	@for t in FuzzParseSingleRange FuzzParseMIMEEssence FuzzExtractHeaderListValues FuzzMaxAge FuzzParseOrigin FuzzCORSCheck; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/fetch || exit 1; done
-	@echo "== FuzzExplainNeverPanics"; go test -run '^$$' -fuzz '^FuzzExplainNeverPanics$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./cmd/corscheck
+	@for t in FuzzExplainNeverPanics FuzzScanNeverPanics; do \
+		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./cmd/corscheck || exit 1; done
 
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=3000000x
