@@ -33,6 +33,7 @@ type config struct {
 	acah          string // Access-Control-Allow-Headers when it does not depend on the request
 
 	aceh           string // Access-Control-Expose-Headers, "" for none
+	allowSlots     int    // how many header values config.allow writes
 	maxAge         string // Access-Control-Max-Age, "" to omit
 	privateNetwork bool
 	status         int
@@ -90,8 +91,10 @@ func newConfig(o Options) (*config, error) {
 	if len(k.errs) > 0 {
 		return nil, errors.Join(k.errs...)
 	}
-	k.c.options = *k.norm
-	return k.c, nil
+	c := k.c
+	c.allowSlots = 1 + boolInt(c.credentials) + boolInt(c.aceh != "") + boolInt(c.timingAllow)
+	c.options = *k.norm
+	return c, nil
 }
 
 // origins compiles AllowedOrigins and AllowOriginFunc.

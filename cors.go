@@ -195,7 +195,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	addVary := !varyCovers(vary, hOrigin)
 	n := boolInt(addVary)
 	if allowed {
-		n += 1 + boolInt(cfg.credentials) + boolInt(cfg.aceh != "") + boolInt(cfg.timingAllow)
+		n += cfg.allowSlots
 	}
 	if n == 0 {
 		return
@@ -205,16 +205,24 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 		w.appendVary(vary, hOrigin)
 	}
 	if allowed {
-		w.set(hACAO, origin[0])
-		if cfg.credentials {
-			w.set(hACAC, "true")
-		}
-		if cfg.aceh != "" {
-			w.set(hACEH, cfg.aceh)
-		}
-		if cfg.timingAllow {
-			w.set(hTAO, origin[0])
-		}
+		cfg.allow(&w, origin[0])
+	}
+}
+
+// allow writes the headers that let a page read an actual response, in cfg.allowSlots slots:
+// Access-Control-Allow-Origin with value (the origin, or "*"), Access-Control-Allow-Credentials with
+// credentials, Access-Control-Expose-Headers when configured, and Timing-Allow-Origin, with the same value,
+// when configured.
+func (cfg *config) allow(w *headerWriter, value string) {
+	w.set(hACAO, value)
+	if cfg.credentials {
+		w.set(hACAC, "true")
+	}
+	if cfg.aceh != "" {
+		w.set(hACEH, cfg.aceh)
+	}
+	if cfg.timingAllow {
+		w.set(hTAO, value)
 	}
 }
 
@@ -225,14 +233,8 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 // shared cache keeps one copy and serves it to every origin. Nothing of the request is reflected, so a
 // "null" or malformed Origin changes nothing.
 func (cfg *config) public(h http.Header) {
-	w := headerWriter{h: h, vals: cfg.slots.take(1 + boolInt(cfg.aceh != "") + boolInt(cfg.timingAllow))}
-	w.set(hACAO, "*")
-	if cfg.aceh != "" {
-		w.set(hACEH, cfg.aceh)
-	}
-	if cfg.timingAllow {
-		w.set(hTAO, "*")
-	}
+	w := headerWriter{h: h, vals: cfg.slots.take(cfg.allowSlots)}
+	cfg.allow(&w, "*") // never credentialed: New refuses "*" with AllowCredentials
 }
 
 // headerWriter writes header values into slices cut from vals, which no other response ever sees (see

@@ -13,9 +13,11 @@ import (
 func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, acrm []string) {
 	// Under "*" any Origin passes, "null" included: a preflight never carries credentials, and Fetch's
 	// CORS check (§4.9) passes "Access-Control-Allow-Origin: *" whatever the request's origin.
-	if reason := cfg.checkOrigin(origin); reason != "" && !cfg.anyOrigin {
-		cfg.refuse(rw, r, reason, firstOrEmpty(origin))
-		return
+	if !cfg.anyOrigin {
+		if reason := cfg.checkOrigin(origin); reason != "" {
+			cfg.refuse(rw, r, reason, firstOrEmpty(origin))
+			return
+		}
 	}
 	if len(acrm) != 1 || len(acrm[0]) > maxMethodLen || !headerlist.IsToken(acrm[0]) {
 		cfg.refuse(rw, r, reasonMalformedMethod, firstOrEmpty(acrm))

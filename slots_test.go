@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"cmp"
 	"net/http"
 	"runtime"
 	"slices"
@@ -34,7 +35,7 @@ func spansOf(h http.Header, what string) []span {
 // can reach the same string, so that editing or appending to one changes the other.
 func requireDisjoint(t *testing.T, spans []span) {
 	t.Helper()
-	slices.SortFunc(spans, func(a, b span) int { return int(a.start) - int(b.start) })
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 	for i := 1; i < len(spans); i++ {
 		require.LessOrEqual(t, spans[i-1].end, spans[i].start, "%s and %s share a backing array", spans[i-1].what, spans[i].what)
 	}
