@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,13 @@ import (
 // maxFuzzPatterns bounds the pattern set a fuzz input can describe, so that inputs stay cheap.
 const maxFuzzPatterns = 8
 
+// indexPadding is nine wildcards: beside them, a policy's wildcards are indexed rather than listed.
+var indexPadding = []string{
+	"https://*.pad1.example", "https://*.pad2.example", "https://*.a.pad3.example", "https://*.pad4.example:8080",
+	"https://*.pad5.example:*", "https://pad6.example:*", "https://[::1]:*", "https://127.0.0.1:*",
+	"https://*.example.pad9.example",
+}
+
 // oracleSeeds are (origin, newline-separated patterns, credentials) triples that reach every branch of
 // the reference grammar. The fuzzer mutates them; the committed corpus in
 // testdata/fuzz/FuzzOriginMatchesReference adds more.
@@ -27,6 +35,8 @@ var oracleSeeds = []struct {
 	credentials bool
 }{
 	{"https://example.com", "https://example.com", true},
+	{"https://x.pad1.example", "https://*.example.com", true}, // a padding wildcard of indexPadding matches
+	{"https://[::1]:8443", "https://*.example.com", true},
 	{"https://evil-example.com", "https://example.com", false},
 	{"https://example.com.evil.com", "https://example.com", false},
 	{"https://a.example.com", "https://*.example.com", true},
@@ -108,6 +118,21 @@ func FuzzOriginMatchesReference(f *testing.F) {
 
 		want := refAllowed(ref, origin)
 		require.Equal(t, want, c.OriginAllowed(origin), "OriginAllowed(%q) with patterns %q", origin, entries)
+
+		// Up to eight wildcards are compared one by one, more are indexed: the same entries beside enough
+		// other wildcards to be indexed must answer as the reference does too.
+		if !containsAny(ref) {
+			padded := append(slices.Clip(entries), indexPadding...)
+			withIndex, err := cors.New(cors.Options{AllowedOrigins: padded, AllowCredentials: credentials})
+			require.NoError(t, err)
+			refPadded := slices.Clip(ref)
+			for _, e := range indexPadding {
+				p, _, _ := refParsePattern(e)
+				refPadded = append(refPadded, p)
+			}
+			require.Equal(t, refAllowed(refPadded, origin), withIndex.OriginAllowed(origin),
+				"OriginAllowed(%q) with patterns %q", origin, padded)
+		}
 
 		// AllowOriginFunc is asked exactly when no pattern matches a valid origin, and only then.
 		if !containsAny(ref) {

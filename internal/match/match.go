@@ -62,7 +62,9 @@ func (p *Pattern) Match(s string) bool {
 // Set is the immutable set of configured origins. Every lookup costs the same whatever the number of
 // origins configured: exact origins are hashed whole; a pattern is found by hashing the request's host
 // (any-port patterns) or its parent domains, only at the depths some pattern names (subdomain
-// wildcards), and then comparing the scheme and port of the few patterns on that host.
+// wildcards), and then comparing the scheme and port of the few patterns on that host. Up to eight
+// exact origins, and up to eight wildcard patterns, are compared one by one instead, which costs less
+// than one hash.
 type Set struct {
 	// The exact origins: a list when there are few, since comparing a handful of strings costs less
 	// than hashing one; a map otherwise.
@@ -72,6 +74,10 @@ type Set struct {
 	// length is refused without being hashed.
 	exactLens lengths
 
+	// fewPatterns holds the wildcard patterns when there are few, for the same reason as few: a handful
+	// of suffix comparisons costs less than hashing a parent domain. anyPort, parents and depths are
+	// then empty.
+	fewPatterns []Pattern
 	// anyPort holds the patterns with an exact host and ":*", by host.
 	anyPort map[string][]Pattern
 	// parents holds the subdomain wildcards, by parent domain with its leading dot (".example.com").
@@ -101,8 +107,11 @@ func (l *lengths) has(n int) bool {
 	return l[n/64]&(1<<(n%64)) != 0
 }
 
-// fewExact is the most exact origins kept as a list.
-const fewExact = 8
+// fewExact is the most exact origins kept as a list; fewWildcards the most wildcard patterns.
+const (
+	fewExact     = 8
+	fewWildcards = 8
+)
 
 // NewSet returns a set of exact serialised origins and patterns. It keeps its own copies.
 func NewSet(exact []string, patterns []Pattern) *Set {
@@ -116,7 +125,21 @@ func NewSet(exact []string, patterns []Pattern) *Set {
 			s.exactLens.add(len(e))
 		}
 	}
+	var wildcards []Pattern
 	for _, p := range patterns {
+		if p.Subdomains || p.AnyPort {
+			wildcards = append(wildcards, p)
+		} else {
+			// An exact origin given as a pattern: what Match of it accepts is exactly its serialisation.
+			// NewSet's callers pass such origins in exact; this keeps the set correct if one does not.
+			s.addExact(p.Scheme + "://" + p.Host + portSuffix(p.Port))
+		}
+	}
+	if len(wildcards) <= fewWildcards {
+		s.fewPatterns = wildcards
+		return s
+	}
+	for _, p := range wildcards {
 		switch {
 		case p.Subdomains:
 			if s.parents == nil {
@@ -126,15 +149,11 @@ func NewSet(exact []string, patterns []Pattern) *Set {
 			s.parentLens.add(len(p.Host))
 			d := strings.Count(p.Host, ".") // p.Host starts with the dot
 			s.depths[d/64&1] |= 1 << (d % 64)
-		case p.AnyPort:
+		default:
 			if s.anyPort == nil {
 				s.anyPort = make(map[string][]Pattern)
 			}
 			s.anyPort[p.Host] = append(s.anyPort[p.Host], p)
-		default:
-			// An exact origin given as a pattern: what Match of it accepts is exactly its serialisation.
-			// NewSet's callers pass such origins in exact; this keeps the set correct if one does not.
-			s.addExact(p.Scheme + "://" + p.Host + portSuffix(p.Port))
 		}
 	}
 	return s
@@ -185,24 +204,26 @@ func (s *Set) HasExact(serialised string) bool {
 // MatchPattern reports whether some pattern matches the origin serialised as s, in the sense of
 // [Pattern.Match]: a false answer always holds, a true one once s has parsed as a canonical origin.
 func (s *Set) MatchPattern(serialised string) bool {
-	if s.anyPort == nil && s.parents == nil {
+	if s.fewPatterns == nil && s.anyPort == nil && s.parents == nil {
 		return false
 	}
-	// Split serialised as a canonical origin is split: scheme "://" host [":" port], the host
-	// bracketed if it is an IPv6 address. On any other text the split may be wrong, and so may a true
-	// answer, which the caller's parse then refuses; a false answer holds, as for Pattern.Match, since
-	// a canonical origin that a pattern allows is split right.
-	i := strings.Index(serialised, "://")
-	if i < 0 {
+	scheme, host, port, hasPort, ok := split(serialised)
+	if !ok {
 		return false
 	}
-	scheme, host := serialised[:i], serialised[i+3:]
-	port, hasPort := "", false
-	if j := strings.LastIndexByte(host, ':'); j > strings.LastIndexByte(host, ']') {
-		host, port, hasPort = host[:j], host[j+1:], true
+	if s.fewPatterns != nil {
+		for i := range s.fewPatterns {
+			p := &s.fewPatterns[i]
+			if p.hasSchemeAndPort(scheme, port, hasPort) && p.hasHost(host) {
+				return true
+			}
+		}
+		return false
 	}
-	if ps, ok := s.anyPort[host]; ok && matchAny(ps, scheme, port, hasPort) {
-		return true
+	if s.anyPort != nil {
+		if ps, ok := s.anyPort[host]; ok && matchAny(ps, scheme, port, hasPort) {
+			return true
+		}
 	}
 	if s.parents == nil {
 		return false
@@ -229,11 +250,45 @@ func (s *Set) MatchPattern(serialised string) bool {
 	return false
 }
 
+// split splits serialised as a canonical origin is split: scheme "://" host [":" port], where the port
+// is the digits after the host (a bracketed IPv6 address ends in "]", a domain or an IPv4 address never
+// in ":" and digits). On any other text the split may be wrong, and so may a true answer of MatchPattern,
+// which the caller's parse then refuses; a false answer holds, as for Pattern.Match, since a canonical
+// origin that a pattern allows is split right.
+func split(serialised string) (scheme, host, port string, hasPort, ok bool) {
+	i := strings.IndexByte(serialised, ':')
+	if i < 0 || !strings.HasPrefix(serialised[i:], "://") {
+		return "", "", "", false, false
+	}
+	scheme, host = serialised[:i], serialised[i+3:]
+	j := len(host)
+	for j > 0 && '0' <= host[j-1] && host[j-1] <= '9' {
+		j--
+	}
+	if j > 0 && j < len(host) && host[j-1] == ':' {
+		host, port, hasPort = host[:j-1], host[j:], true
+	}
+	return scheme, host, port, hasPort, true
+}
+
+// hasHost reports whether p allows host, split from a request origin.
+func (p *Pattern) hasHost(host string) bool {
+	if !p.Subdomains {
+		return host == p.Host
+	}
+	// As in Match: at least one whole label in front of the parent domain.
+	return len(host) > len(p.Host) && strings.HasSuffix(host, p.Host)
+}
+
+// hasSchemeAndPort reports whether p allows the scheme and port split from a request origin.
+func (p *Pattern) hasSchemeAndPort(scheme, port string, hasPort bool) bool {
+	return p.Scheme == scheme && (p.AnyPort || hasPort && p.Port == port && port != "" || !hasPort && p.Port == "")
+}
+
 // matchAny reports whether one of ps, which all have the request's host, has its scheme and port.
 func matchAny(ps []Pattern, scheme, port string, hasPort bool) bool {
 	for i := range ps {
-		p := &ps[i]
-		if p.Scheme == scheme && (p.AnyPort || hasPort && p.Port == port && port != "" || !hasPort && p.Port == "") {
+		if ps[i].hasSchemeAndPort(scheme, port, hasPort) {
 			return true
 		}
 	}

@@ -146,7 +146,7 @@ func TestSetAgreesWithScanningEveryPattern(t *testing.T) {
 		return strings.Join(parts, ".")
 	}
 	pick := func(s []string) string { return s[rng.IntN(len(s))] }
-	matched := 0
+	matched, listed, indexed := 0, 0, 0
 	for round := range 300 {
 		var patterns []Pattern
 		for range 1 + rng.IntN(40) {
@@ -162,6 +162,11 @@ func TestSetAgreesWithScanningEveryPattern(t *testing.T) {
 			patterns = append(patterns, p)
 		}
 		s := NewSet(nil, patterns)
+		if s.fewPatterns != nil {
+			listed++
+		} else {
+			indexed++
+		}
 		for range 200 {
 			scheme, h, port := pick(schemes), host(), pick(ports)
 			if rng.IntN(2) == 0 {
@@ -191,6 +196,9 @@ func TestSetAgreesWithScanningEveryPattern(t *testing.T) {
 	}
 	// Not vacuous: the random origins hit the patterns often enough to compare both answers.
 	assert.Greater(t, matched, 10000, "of 60,000 origins")
+	// Both forms of the set are compared: few wildcards in a list, more in the index.
+	assert.Greater(t, listed, 30, "sets with few wildcards")
+	assert.Greater(t, indexed, 30, "sets with an index")
 }
 
 func boolInt(b bool) int {
