@@ -191,7 +191,7 @@ func (cfg *config) actual(h http.Header, r *http.Request, origin []string) {
 	}
 	// Fetch, appendix "CORS protocol and HTTP caches": the headers depend on Origin (allowed or not, present or
 	// not), so every actual response varies on it, lest a shared cache serve one origin's answer to another.
-	vary := h[hVary]
+	vary := lookup(h, hVary)
 	addVary := !varyCovers(vary, hOrigin)
 	n := boolInt(addVary)
 	if allowed {
@@ -279,6 +279,15 @@ func varyCovers(vary []string, header string) bool {
 		}
 	}
 	return false
+}
+
+// lookup returns h[key] without a map lookup when h is empty, as it is when this middleware is the
+// first to write a header.
+func lookup(h http.Header, key string) []string {
+	if len(h) == 0 {
+		return nil
+	}
+	return h[key]
 }
 
 func boolInt(b bool) int {

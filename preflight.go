@@ -59,7 +59,7 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 	pna := cfg.privateNetwork && hasValue(r.Header[hACRPN], "true")
 
 	h := rw.Header()
-	vary := h[hVary]
+	vary := lookup(h, hVary)
 	size := 3 // Vary, Allow-Origin, Allow-Methods
 	size += boolInt(cfg.credentials) + boolInt(cfg.maxAge != "") + boolInt(pna)
 	// Access-Control-Allow-Headers answers only a preflight that lists headers. With credentials, "*"
