@@ -257,8 +257,15 @@ func (s *E2EServer) Run(ctx context.Context, n, conns int, maxTime time.Duration
 // machine, the yardstick for any "within 2% of bare" claim.
 const BareAgain = "bare_again"
 
+// HeadersOnly is the bare handler behind a wrapper that sets, deciding
+// nothing, the CORS headers ours sets for the end-to-end request (as fresh
+// copies on every request). Against the bare handler it is what sending and
+// reading those headers costs, server and client together, which any
+// correct middleware pays; ours against it is the middleware's own cost.
+const HeadersOnly = "headers_only"
+
 // E2ENames lists the end-to-end runs in order: the bare handler, this
-// library, the peers, and the bare handler again.
+// library, the peers, the headers alone, and the bare handler again.
 func E2ENames() []string {
 	names := []string{Bare}
 	for _, l := range Libraries() {
@@ -266,12 +273,15 @@ func E2ENames() []string {
 			names = append(names, l.Name)
 		}
 	}
-	return append(names, BareAgain)
+	return append(names, HeadersOnly, BareAgain)
 }
 
 // E2EHandler is the JSON handler behind the named middleware (E2EConfig),
-// or alone for Bare and BareAgain.
+// behind the headers alone for HeadersOnly, or alone for Bare and BareAgain.
 func E2EHandler(name string) (http.Handler, error) {
+	if name == HeadersOnly {
+		return headersOnly(JSONHandler())
+	}
 	if name == BareAgain {
 		name = Bare
 	}
@@ -281,6 +291,42 @@ func E2EHandler(name string) (http.Handler, error) {
 		}
 	}
 	return nil, fmt.Errorf("no library %q", name)
+}
+
+// headersOnly returns next behind a wrapper that sets the headers ours sets
+// for the end-to-end request, recorded once from ours itself.
+func headersOnly(next http.Handler) (http.Handler, error) {
+	ours, err := E2EHandler(Ours)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/items/4711", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Origin", E2EOrigin())
+	rec := NewWriter()
+	ours.ServeHTTP(rec, req)
+	type field struct {
+		key    string
+		values []string
+	}
+	var fields []field
+	for k, v := range rec.Header() {
+		if k != "Content-Type" { // the handler's own
+			fields = append(fields, field{k, v})
+		}
+	}
+	if len(fields) == 0 {
+		return nil, errors.New("headers_only: ours set no header for the end-to-end request")
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for _, f := range fields {
+			h[f.key] = slices.Clone(f.values)
+		}
+		next.ServeHTTP(w, r)
+	}), nil
 }
 
 // E2ETarget is the most our middleware may cost end to end, as a fraction
@@ -365,7 +411,12 @@ func RunE2ESuite(ctx context.Context, opts E2EOptions, progress io.Writer) ([]E2
 // the bare handler's in the same round, as a fraction (0.01 = 1% fewer
 // requests per second; negative when it was faster).
 func Overheads(series []E2ESeries, name string) []float64 {
-	return paired(series, name, func(lib, bare E2EResult) (float64, bool) {
+	return OverheadsAgainst(series, name, Bare)
+}
+
+// OverheadsAgainst is Overheads set against base instead of the bare handler.
+func OverheadsAgainst(series []E2ESeries, name, base string) []float64 {
+	return paired(series, name, base, func(lib, bare E2EResult) (float64, bool) {
 		b := bare.RequestsPerSecond()
 		return 1 - lib.RequestsPerSecond()/b, b > 0
 	})
@@ -375,18 +426,24 @@ func Overheads(series []E2ESeries, name string) []float64 {
 // process used serving name than serving the bare handler in the same
 // round, as a fraction of the bare handler's (0.01 = 1% more).
 func CPUOverheads(series []E2ESeries, name string) []float64 {
-	return paired(series, name, func(lib, bare E2EResult) (float64, bool) {
+	return CPUOverheadsAgainst(series, name, Bare)
+}
+
+// CPUOverheadsAgainst is CPUOverheads set against base instead of the bare
+// handler.
+func CPUOverheadsAgainst(series []E2ESeries, name, base string) []float64 {
+	return paired(series, name, base, func(lib, bare E2EResult) (float64, bool) {
 		b := bare.CPUPerRequest()
 		return float64(lib.CPUPerRequest())/float64(b) - 1, b > 0
 	})
 }
 
-// paired applies f to name's rounds and the bare handler's same rounds,
-// keeping the values f says are defined.
-func paired(series []E2ESeries, name string, f func(lib, bare E2EResult) (float64, bool)) []float64 {
+// paired applies f to name's rounds and base's same rounds, keeping the
+// values f says are defined.
+func paired(series []E2ESeries, name, base string, f func(lib, base E2EResult) (float64, bool)) []float64 {
 	var bare, lib *E2ESeries
 	for i := range series {
-		if series[i].Name == Bare {
+		if series[i].Name == base {
 			bare = &series[i]
 		}
 		if series[i].Name == name {

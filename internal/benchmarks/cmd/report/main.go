@@ -11,7 +11,7 @@
 //
 //	go run ./cmd/report [-count 5] [-benchtime 100ms] [-stat median|min] [-raw bench.txt]
 //	                    [-parts cors,parallel,origins,new,vary,e2e]
-//	                    [-e2e-rounds 40] [-e2e-requests 1000] [-e2e-conns 4] [-e2e-max 3m]
+//	                    [-e2e-rounds 40] [-e2e-requests 10000] [-e2e-conns 4] [-e2e-max 6m]
 //
 // The -raw file holds the untouched benchmark output, for benchstat.
 package main
@@ -40,9 +40,9 @@ func main() {
 	parts := flag.String("parts", strings.Join(allParts, ","), "what to run, comma-separated: "+strings.Join(allParts, ", "))
 	bench := flag.String("bench", "", "go test -bench pattern (default: the one -parts names)")
 	e2eRounds := flag.Int("e2e-rounds", 40, "end to end: rounds (each runs every middleware once, in rotating order)")
-	e2eRequests := flag.Int("e2e-requests", 1000, "end to end: requests per middleware and round")
+	e2eRequests := flag.Int("e2e-requests", 10000, "end to end: requests per middleware and round")
 	e2eConns := flag.Int("e2e-conns", 4, "end to end: keep-alive connections, one client goroutine each")
-	e2eMax := flag.Duration("e2e-max", 3*time.Minute, "end to end: time bound of the whole suite")
+	e2eMax := flag.Duration("e2e-max", 6*time.Minute, "end to end: time bound of the whole suite")
 	stat := flag.String("stat", "median", "statistic over the passes: median, or min (on a busy machine)")
 	from := flag.String("from", "", "report on this saved benchmark output instead of running the benchmarks")
 	raw := flag.String("raw", "", "also write the raw go test output to this file (for benchstat)")

@@ -142,8 +142,8 @@ func TestTheReportChecksEveryTargetItHasNumbersFor(t *testing.T) {
 	results, _ := Parse(strings.NewReader(sampleOutput + `BenchmarkNew/10000_origins/crossorigin-2 	 10	 25000000 ns/op	 1 B/op	 1 allocs/op
 BenchmarkVaryMerge/crossorigin-2 	 1000	 150 ns/op	 32 B/op	 1 allocs/op
 `))
-	series := []benchmarks.E2ESeries{{Name: benchmarks.Bare}, {Name: benchmarks.Ours}, {Name: benchmarks.BareAgain}}
-	for i, rps := range []int{10000, 9900, 10050} {
+	series := []benchmarks.E2ESeries{{Name: benchmarks.Bare}, {Name: benchmarks.Ours}, {Name: benchmarks.HeadersOnly}, {Name: benchmarks.BareAgain}}
+	for i, rps := range []int{10000, 9900, 9950, 10050} {
 		for range 3 {
 			series[i].Rounds = append(series[i].Rounds, benchmarks.E2EResult{Requests: rps, Elapsed: time.Second,
 				Latencies: []time.Duration{100 * time.Microsecond, 200 * time.Microsecond}})
@@ -158,6 +158,9 @@ BenchmarkVaryMerge/crossorigin-2 	 1000	 150 ns/op	 32 B/op	 1 allocs/op
 	assert.Contains(t, out, "- End to end, ours within 2% of the bare handler's requests per second: ✓ median 1.0% over 3 rounds")
 	assert.Contains(t, out, "noise, from the bare handler against itself: ±0.0%")
 	assert.Contains(t, out, "| bare_again (control) | 10,050 | 100.0 | 200.0 | -0.5% | -0.5% to -0.5% | 0.0 | — |")
+	assert.Contains(t, out, "- End to end, the middleware's own cost: ours against `headers_only`")
+	assert.Contains(t, out, "requests per second 0.5%, noise ±0.0%: ✓ within 2%")
+	assert.Contains(t, out, "| headers_only (the headers, no middleware) | 9,950 |")
 	assert.Contains(t, out, "#### Public `*` policy")
 	assert.Contains(t, out, "#### Outcomes (checked before timing)")
 	assert.NotContains(t, out, "#### Origin-count sweep", "no sweep results, no sweep table")
