@@ -7,7 +7,10 @@
 // [MaxBytes] bytes of scanning and no call allocates.
 package headerlist
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Bounds on an Access-Control-Request-Headers value. A browser lists every non-safelisted header name of
 // the request once, so real preflights stay far below both; anything past them is refused without being
@@ -118,16 +121,28 @@ func trimOWS(s string) string {
 
 // Set is a set of header names compared case-insensitively (RFC 9110 §5.1). Build it with [NewSet].
 type Set struct {
+	// few holds the names when there are at most fewNames: comparing a handful, length first, costs less
+	// than lower-casing and hashing one. names holds them otherwise.
+	few    []string
 	names  map[string]struct{}
 	maxLen int // the longest name: a longer one cannot be in the set
 }
 
+const fewNames = 8
+
 // NewSet returns a Set holding names, which must be lower case.
 func NewSet(names []string) Set {
-	s := Set{names: make(map[string]struct{}, len(names))}
+	var s Set
+	for _, n := range names {
+		s.maxLen = max(s.maxLen, len(n))
+	}
+	if len(names) <= fewNames {
+		s.few = slices.Clone(names)
+		return s
+	}
+	s.names = make(map[string]struct{}, len(names))
 	for _, n := range names {
 		s.names[n] = struct{}{}
-		s.maxLen = max(s.maxLen, len(n))
 	}
 	return s
 }
@@ -139,6 +154,14 @@ const foldBuf = 128
 // Contains reports whether the set holds name, in any case, without allocating.
 func (s Set) Contains(name string) bool {
 	if len(name) > s.maxLen {
+		return false
+	}
+	if s.names == nil {
+		for _, n := range s.few {
+			if EqualFold(n, name) {
+				return true
+			}
+		}
 		return false
 	}
 	if isLower(name) {

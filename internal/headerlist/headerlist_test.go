@@ -2,6 +2,7 @@ package headerlist
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,11 +78,35 @@ func TestSetIsCaseInsensitive(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Contains("Content-Type") }))
 
 	long := strings.Repeat("x", 200)
-	withLong := NewSet([]string{long, "a"})
+	many := []string{long, "a"}
+	for i := range fewNames {
+		many = append(many, "x-"+strconv.Itoa(i))
+	}
+	withLong := NewSet(many)
+	require.NotNil(t, withLong.names, "more than fewNames names are hashed")
 	assert.True(t, withLong.Contains(strings.ToUpper(long)), "names longer than the fold buffer are compared one by one")
 	assert.True(t, withLong.Contains("A"))
 	assert.False(t, withLong.Contains(strings.ToUpper(long)+"X"))
 	assert.False(t, withLong.Contains(strings.Repeat("Y", 200)))
+}
+
+func TestSetAnswersAlikeAtEverySize(t *testing.T) {
+	// Few names are kept in a list, more in a map: both must give the same answers.
+	for _, n := range []int{0, 1, fewNames, fewNames + 1, 40} {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = "x-header-" + strconv.Itoa(i)
+		}
+		s := NewSet(names)
+		for _, name := range names {
+			assert.True(t, s.Contains(name), "%d names: %s", n, name)
+			assert.True(t, s.Contains(strings.ToUpper(name)), "%d names: %s in upper case", n, name)
+		}
+		assert.False(t, s.Contains("x-header-"+strconv.Itoa(n)), "%d names", n)
+		assert.False(t, s.Contains("x-header-"), "%d names", n)
+		assert.False(t, s.Contains(""), "%d names", n)
+		assert.Zero(t, testing.AllocsPerRun(10, func() { s.Contains("X-Header-0") }), "%d names", n)
+	}
 }
 
 func TestIsToken(t *testing.T) {
