@@ -34,10 +34,16 @@ type Item struct {
 	Tags  []string `json:"tags"`
 }
 
+// e2eItem is what JSONHandler encodes; e2ePath is where the end-to-end
+// request asks for it.
+var e2eItem = Item{ID: 4711, Name: "widget", Price: 12.5, Tags: []string{"blue", "small"}}
+
+const e2ePath = "/items/4711"
+
 // JSONHandler answers every request with a small JSON document, encoded on
 // every request as a real handler would.
 func JSONHandler() http.Handler {
-	item := Item{ID: 4711, Name: "widget", Price: 12.5, Tags: []string{"blue", "small"}}
+	item := e2eItem
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(item) // a failed write is a broken connection, which the client reports
@@ -87,14 +93,17 @@ func (r E2EResult) Quantile(q float64) time.Duration {
 	return r.Latencies[max(0, min(n-1, i))]
 }
 
-// E2EServer is a loopback HTTP/1.1 server around one handler, with a
-// keep-alive client for it.
+// E2EServer is a loopback HTTP/1.1 server around one handler, with two
+// kinds of keep-alive client for it: Client, Go's own, which Warm uses to
+// check the server's answers, and the load generator's connections (see
+// rawConn), which Warm opens and Run drives.
 type E2EServer struct {
 	URL    string
 	Client *http.Client
 	srv    *http.Server
 	ln     net.Listener
 	done   chan struct{}
+	raw    []*rawConn
 }
 
 // StartE2E serves h on 127.0.0.1 (an ephemeral port, HTTP/1.1 only) and
@@ -105,7 +114,7 @@ func StartE2E(h http.Handler, conns int) (*E2EServer, error) {
 		return nil, err
 	}
 	s := &E2EServer{
-		URL:  "http://" + ln.Addr().String() + "/items/4711",
+		URL:  "http://" + ln.Addr().String() + e2ePath,
 		ln:   ln,
 		done: make(chan struct{}),
 		srv: &http.Server{
@@ -132,8 +141,9 @@ func StartE2E(h http.Handler, conns int) (*E2EServer, error) {
 	return s, nil
 }
 
-// Close stops the server and drops the client's connections.
+// Close stops the server and drops the clients' connections.
 func (s *E2EServer) Close() {
+	s.closeRaw()
 	s.Client.CloseIdleConnections()
 	_ = s.srv.Close()
 	<-s.done
@@ -167,10 +177,48 @@ func (s *E2EServer) NewE2ERequest() (*http.Request, error) {
 	return req, nil
 }
 
-// Warm opens the conns connections (one request each, concurrently) and
-// checks that every response is the JSON document with the CORS headers
-// wantCORS says: the allowed origin reflected with credentials, or none.
+// Warm checks the server's answers and opens the load generator's conns
+// connections for Run. Every response must be the JSON document with the
+// CORS headers wantCORS says: the allowed origin reflected with
+// credentials, or none. Go's client checks conns requests, concurrently;
+// then each of the load generator's connections checks one more.
 func (s *E2EServer) Warm(conns int, wantCORS bool) error {
+	if err := s.checkWithClient(conns, wantCORS); err != nil {
+		return err
+	}
+	s.Client.CloseIdleConnections() // from here on, only the load generator's connections
+	s.closeRaw()
+	body, err := json.Marshal(e2eItem)
+	if err != nil {
+		return err
+	}
+	body = append(body, '\n') // as json.Encoder writes it
+	for range conns {
+		c, err := dialRaw(s.ln.Addr().String(), body, wantCORS)
+		if err != nil {
+			return err
+		}
+		s.raw = append(s.raw, c)
+		if err := c.conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+			return err
+		}
+		if err := c.roundTrip(); err != nil {
+			return fmt.Errorf("load generator: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *E2EServer) closeRaw() {
+	for _, c := range s.raw {
+		c.close()
+	}
+	s.raw = nil
+}
+
+// checkWithClient sends conns requests at once through Client and checks
+// every response.
+func (s *E2EServer) checkWithClient(conns int, wantCORS bool) error {
 	errs := make(chan error, conns)
 	for range conns {
 		go func() {
@@ -207,10 +255,14 @@ func checkE2E(resp *http.Response, wantCORS bool) error {
 	return nil
 }
 
-// Run sends n requests over conns keep-alive connections (each worker one
-// connection, one request at a time), or as many as fit in maxTime, and
-// times every one from sending to the last byte of the body.
+// Run sends n requests over the conns keep-alive connections Warm opened
+// (each worker one connection, one request at a time), or as many as fit
+// in maxTime, and times every one from sending to the last byte of the
+// body. Every response is checked as Warm's were.
 func (s *E2EServer) Run(ctx context.Context, n, conns int, maxTime time.Duration) (E2EResult, error) {
+	if len(s.raw) < conns {
+		return E2EResult{}, fmt.Errorf("Run on %d connections, but Warm opened %d", conns, len(s.raw))
+	}
 	ctx, cancel := context.WithTimeout(ctx, maxTime)
 	defer cancel()
 	var next atomic.Int64 // requests handed out: a client-side counter, not on the server's path
@@ -224,14 +276,16 @@ func (s *E2EServer) Run(ctx context.Context, n, conns int, maxTime time.Duration
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, err := s.NewE2ERequest()
-			if err != nil {
+			c := s.raw[i]
+			// A bound on the whole run, not per request: a timer per request would be
+			// client work on the server's cores.
+			if err := c.conn.SetDeadline(time.Now().Add(maxTime + 10*time.Second)); err != nil {
 				errs[i] = err
 				return
 			}
 			for ctx.Err() == nil && next.Add(1) <= int64(n) {
 				t0 := time.Now()
-				if _, err := s.Get(req); err != nil {
+				if err := c.roundTrip(); err != nil {
 					if ctx.Err() == nil {
 						errs[i] = err
 					}
@@ -305,7 +359,7 @@ func headersOnly(next http.Handler) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/items/4711", nil)
+	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1"+e2ePath, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@
 //
 //	go run ./cmd/report [-count 5] [-benchtime 100ms] [-stat median|min] [-raw bench.txt]
 //	                    [-parts cors,parallel,origins,new,vary,e2e]
-//	                    [-e2e-rounds 40] [-e2e-requests 10000] [-e2e-conns 4] [-e2e-max 6m]
+//	                    [-e2e-rounds 80] [-e2e-requests 10000] [-e2e-conns 4] [-e2e-max 6m]
 //
 // The -raw file holds the untouched benchmark output, for benchstat.
 package main
@@ -39,7 +39,7 @@ func main() {
 	benchtime := flag.String("benchtime", "100ms", "go test -benchtime for each run")
 	parts := flag.String("parts", strings.Join(allParts, ","), "what to run, comma-separated: "+strings.Join(allParts, ", "))
 	bench := flag.String("bench", "", "go test -bench pattern (default: the one -parts names)")
-	e2eRounds := flag.Int("e2e-rounds", 40, "end to end: rounds (each runs every middleware once, in rotating order)")
+	e2eRounds := flag.Int("e2e-rounds", 80, "end to end: rounds (each runs every middleware once, in rotating order)")
 	e2eRequests := flag.Int("e2e-requests", 10000, "end to end: requests per middleware and round")
 	e2eConns := flag.Int("e2e-conns", 4, "end to end: keep-alive connections, one client goroutine each")
 	e2eMax := flag.Duration("e2e-max", 6*time.Minute, "end to end: time bound of the whole suite")
