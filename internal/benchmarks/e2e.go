@@ -94,27 +94,27 @@ func (r E2EResult) Quantile(q float64) time.Duration {
 }
 
 // E2EServer is a loopback HTTP/1.1 server around one handler, with two
-// kinds of keep-alive client for it: Client, Go's own, which Warm uses to
+// kinds of keep-alive client for it: client, Go's own, which Warm uses to
 // check the server's answers, and the load generator's connections (see
 // rawConn), which Warm opens and Run drives.
 type E2EServer struct {
-	URL    string
-	Client *http.Client
+	url    string
+	client *http.Client
 	srv    *http.Server
 	ln     net.Listener
 	done   chan struct{}
 	raw    []*rawConn
 }
 
-// StartE2E serves h on 127.0.0.1 (an ephemeral port, HTTP/1.1 only) and
-// returns a client keeping up to conns connections alive to it.
+// StartE2E serves h on 127.0.0.1 (an ephemeral port, HTTP/1.1 only); Warm
+// then checks it and opens the conns connections Run uses.
 func StartE2E(h http.Handler, conns int) (*E2EServer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	s := &E2EServer{
-		URL:  "http://" + ln.Addr().String() + e2ePath,
+		url:  "http://" + ln.Addr().String() + e2ePath,
 		ln:   ln,
 		done: make(chan struct{}),
 		srv: &http.Server{
@@ -127,7 +127,7 @@ func StartE2E(h http.Handler, conns int) (*E2EServer, error) {
 		defer close(s.done)
 		_ = s.srv.Serve(ln) // returns http.ErrServerClosed on Close
 	}()
-	s.Client = &http.Client{
+	s.client = &http.Client{
 		Timeout: 10 * time.Second,
 		Transport: &http.Transport{
 			Proxy:               nil, // loopback only, whatever the environment says
@@ -144,15 +144,15 @@ func StartE2E(h http.Handler, conns int) (*E2EServer, error) {
 // Close stops the server and drops the clients' connections.
 func (s *E2EServer) Close() {
 	s.closeRaw()
-	s.Client.CloseIdleConnections()
+	s.client.CloseIdleConnections()
 	_ = s.srv.Close()
 	<-s.done
 }
 
-// Get sends one end-to-end request on req (reused: a GET without body)
+// get sends one end-to-end request on req (reused: a GET without body)
 // and reads the whole response.
-func (s *E2EServer) Get(req *http.Request) (*http.Response, error) {
-	resp, err := s.Client.Do(req)
+func (s *E2EServer) get(req *http.Request) (*http.Response, error) {
+	resp, err := s.client.Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -166,9 +166,9 @@ func (s *E2EServer) Get(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// NewE2ERequest is the end-to-end request: an allowed cross-origin GET.
-func (s *E2EServer) NewE2ERequest() (*http.Request, error) {
-	req, err := http.NewRequest(http.MethodGet, s.URL, nil)
+// newE2ERequest is the end-to-end request: an allowed cross-origin GET.
+func (s *E2EServer) newE2ERequest() (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodGet, s.url, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (s *E2EServer) Warm(conns int, wantCORS bool) error {
 	if err := s.checkWithClient(conns, wantCORS); err != nil {
 		return err
 	}
-	s.Client.CloseIdleConnections() // from here on, only the load generator's connections
+	s.client.CloseIdleConnections() // from here on, only the load generator's connections
 	s.closeRaw()
 	body, err := json.Marshal(e2eItem)
 	if err != nil {
@@ -216,16 +216,16 @@ func (s *E2EServer) closeRaw() {
 	s.raw = nil
 }
 
-// checkWithClient sends conns requests at once through Client and checks
+// checkWithClient sends conns requests at once through client and checks
 // every response.
 func (s *E2EServer) checkWithClient(conns int, wantCORS bool) error {
 	errs := make(chan error, conns)
 	for range conns {
 		go func() {
-			req, err := s.NewE2ERequest()
+			req, err := s.newE2ERequest()
 			if err == nil {
 				var resp *http.Response
-				if resp, err = s.Get(req); err == nil {
+				if resp, err = s.get(req); err == nil {
 					err = checkE2E(resp, wantCORS)
 				}
 			}

@@ -49,7 +49,7 @@ func dialRaw(addr string, body []byte, cors bool) (*rawConn, error) {
 	c := &rawConn{
 		conn: conn,
 		br:   bufio.NewReaderSize(conn, rawBufSize),
-		// NewE2ERequest's request, as http.Client writes it.
+		// newE2ERequest's request, as http.Client writes it.
 		req: []byte("GET " + e2ePath + " HTTP/1.1\r\nHost: " + addr + "\r\nUser-Agent: Go-http-client/1.1\r\n" +
 			"Accept: application/json\r\nOrigin: " + E2EOrigin() + "\r\n\r\n"),
 		body: body,
