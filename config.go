@@ -34,6 +34,7 @@ type config struct {
 
 	aceh           string // Access-Control-Expose-Headers, "" for none
 	allowSlots     int    // how many header values config.allow writes
+	preflightSlots int    // how many every allowed preflight writes (Allow-Headers and -Private-Network aside)
 	maxAge         string // Access-Control-Max-Age, "" to omit
 	privateNetwork bool
 	status         int
@@ -93,6 +94,7 @@ func newConfig(o Options) (*config, error) {
 	}
 	c := k.c
 	c.allowSlots = 1 + boolInt(c.credentials) + boolInt(c.aceh != "") + boolInt(c.timingAllow)
+	c.preflightSlots = 3 + boolInt(c.credentials) + boolInt(c.maxAge != "")
 	c.options = *k.norm
 	return c, nil
 }

@@ -60,8 +60,7 @@ func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, ac
 
 	h := rw.Header()
 	vary := lookup(h, hVary)
-	size := 3 // Vary, Allow-Origin, Allow-Methods
-	size += boolInt(cfg.credentials) + boolInt(cfg.maxAge != "") + boolInt(pna)
+	size := cfg.preflightSlots + boolInt(pna)
 	// Access-Control-Allow-Headers answers only a preflight that lists headers. With credentials, "*"
 	// is read literally by browsers (Fetch §3.2.3), so the requested names themselves are sent back,
 	// one per line: each has just been checked to be a token, so sending it cannot inject anything.

@@ -105,7 +105,7 @@ func TestRunReadsTheProcessCPUTime(t *testing.T) {
 
 func TestHeadersOnlySendsExactlyTheHeadersOursSends(t *testing.T) {
 	serve := func(h http.Handler) http.Header {
-		req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/items/4711", nil)
+		req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1"+e2ePath, nil)
 		require.NoError(t, err)
 		req.Header.Set("Origin", E2EOrigin())
 		w := NewWriter()
