@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
 
-	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/internal/explain"
 	"github.com/crossorigin/cors/internal/fetch"
 )
 
@@ -81,10 +79,7 @@ func runExplain(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 		}
 		return exitTrouble
 	}
-	rep := buildReport(tr, req, policy)
-	if len(o.cookies) > 0 && !o.credentials {
-		rep.Warnings = append(rep.Warnings, warning{Check: "credentials", Message: "-cookie without -credentials: fetch()'s default credentials mode, same-origin, sends no cookie cross-origin, so the cookie was not sent. Add -credentials to call with credentials: \"include\"."})
-	}
+	rep := buildReport(explain.Input{Trace: tr, Request: req, Cookies: len(o.cookies) > 0, Policy: policy})
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -101,13 +96,16 @@ func runExplain(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// buildReport turns a trace into the report, problems and warnings included.
-func buildReport(tr *fetch.Trace, req fetch.Request, policy *cors.Cors) *report {
+// tool words the fixes that are about the call itself in the command's flags.
+var tool = explain.Tool{Include: "-credentials", Cookie: "-cookie", SetCookie: "-cookie 'name=value'"}
+
+// buildReport turns a traced call into the report, problems and warnings included.
+func buildReport(in explain.Input) *report {
+	tr := in.Trace
 	rep := &report{Verdict: "allowed", Problems: []problem{}, Warnings: []warning{}}
 	if tr.Blocked {
 		rep.Verdict, rep.BlockedAt = "blocked", tr.BlockedAt
 	}
-	credentialed := req.Credentials == fetch.CredentialsInclude
 	if p := tr.LastOf(fetch.KindPreflight); p != nil {
 		rep.Preflight = &preflightJSON{
 			Status:          p.Status,
@@ -128,125 +126,12 @@ func buildReport(tr *fetch.Trace, req fetch.Request, policy *cors.Cors) *report 
 			ReadableHeaders: readable,
 		}
 	}
-
-	// Problems: every check the failing response fails, the one the browser reports first.
-	if tr.Blocked {
-		last := &tr.Exchanges[len(tr.Exchanges)-1]
-		failures := []*fetch.Failure{tr.Failure}
-		if last.Kind == fetch.KindPreflight {
-			failures = fetch.PreflightFailures(last.Status, last.ResponseHeader, last.RequestHeader.Get("Origin"),
-				last.RequestHeader.Get("Access-Control-Request-Method"), splitNames(last.RequestHeader.Get("Access-Control-Request-Headers")),
-				credentialed, false)
-			if failures[0].Check == fetch.CheckStatus && last.ResponseHeader.Get("Access-Control-Allow-Origin") == "" {
-				// Nothing CORS answered: the other checks would only repeat that the headers are missing.
-				failures = failures[:1]
-			}
-		}
-		fc := fixContext{
-			origin: last.RequestHeader.Get("Origin"), pageOrigin: req.Origin, method: tr.Method, credentialed: credentialed,
-			unsafe: splitNames(last.RequestHeader.Get("Access-Control-Request-Headers")), ex: last, policy: policy,
-			redirected: len(tr.Redirects) > 0,
-		}
-		for _, f := range failures {
-			rep.Problems = append(rep.Problems, problem{Step: tr.BlockedAt, Check: f.Check, Message: sentence(f.Error()), Fix: fc.fix(f)})
-		}
-		if tr.Failure.Reason == fetch.ReasonAuthorizationWildcard {
-			rep.Warnings = append(rep.Warnings, warning{Check: "allow-headers", Message: "Chromium (unless its CorsNonWildcardRequestHeadersSupport feature is on), Firefox (unless network.cors_preflight.authorization_covered_by_wildcard is false) and Safari still let '*' cover Authorization, so this call may work in your browser today; the Fetch standard does not allow it, so do not rely on it"})
-		}
+	ex := explain.Explain(in, tool)
+	for _, p := range ex.Problems {
+		rep.Problems = append(rep.Problems, problem(p))
 	}
-	rep.Warnings = append(rep.Warnings, traceWarnings(tr, req)...)
+	for _, w := range ex.Warnings {
+		rep.Warnings = append(rep.Warnings, warning{Check: w.Check, Message: w.Text()})
+	}
 	return rep
-}
-
-// splitNames splits an Access-Control-Request-Headers value as this command sends it.
-func splitNames(v string) []string {
-	if v == "" {
-		return nil
-	}
-	return strings.Split(v, ",")
-}
-
-// sentence upper-cases the first letter and ends with a full stop.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
-
-// traceWarnings are what is allowed but fragile, and what the browser did that the developer may not expect.
-func traceWarnings(tr *fetch.Trace, req fetch.Request) []warning {
-	var ws []warning
-	for _, d := range tr.Dropped {
-		msg := fmt.Sprintf("A page cannot set %s: browsers drop it (a forbidden request-header), so it was not sent.", d.Name)
-		if strings.EqualFold(d.Name, "cookie") {
-			msg += " Cookies come from the browser's jar: use -credentials and -cookie 'name=value'."
-		}
-		ws = append(ws, warning{Check: "forbidden-header", Message: msg})
-	}
-	anyCORS := slices.ContainsFunc(tr.Exchanges, func(ex fetch.Exchange) bool { return ex.CORS })
-	if len(tr.Exchanges) > 0 && !anyCORS {
-		ws = append(ws, warning{Check: "same-origin", Message: fmt.Sprintf("%s is on the page's own origin %s: CORS does not apply to it.", req.URL, req.Origin)})
-	}
-	page, _ := url.Parse(req.Origin) // nil for an origin that does not parse, such as "null"
-	for _, r := range tr.Redirects {
-		msg := fmt.Sprintf("The browser followed a %d redirect from %s to %s.", r.Status, r.From, r.To)
-		from, errFrom := url.Parse(r.From)
-		to, errTo := url.Parse(r.To)
-		if req.Origin != "null" && page != nil && errFrom == nil && errTo == nil && fetch.SameOrigin(page, from) && !fetch.SameOrigin(page, to) {
-			msg += fmt.Sprintf(" It leaves the page's own origin %s, so CORS applies from there on, as to any cross-origin call: a preflight when one is needed, and the CORS check on every response.", req.Origin)
-		}
-		if r.MethodChanged {
-			msg += " The request became a GET without a body."
-		}
-		if r.AuthorizationDropped {
-			msg += " The redirect goes to another origin, so the browser dropped the Authorization header."
-		}
-		if r.Tainted {
-			msg += " The redirect left the API's origin for another one, so the browser sent 'Origin: null' from there on: the target must answer Access-Control-Allow-Origin: * (or null, which is unsafe)."
-		}
-		ws = append(ws, warning{Check: "redirect", Message: msg})
-	}
-	if p := tr.LastOf(fetch.KindPreflight); p != nil && p.Failure == nil {
-		secs, present, valid := fetch.MaxAge(p.ResponseHeader)
-		switch {
-		case present && !valid:
-			ws = append(ws, warning{Check: "max-age", Message: fmt.Sprintf("Access-Control-Max-Age %q is not a number of seconds: browsers cache this preflight for 5 seconds only.", p.ResponseHeader.Get("Access-Control-Max-Age"))})
-		case present && secs == 0:
-			ws = append(ws, warning{Check: "max-age", Message: "Access-Control-Max-Age is 0: browsers send a preflight before every such call."})
-		case secs > fetch.FirefoxMaxAge:
-			ws = append(ws, warning{Check: "max-age", Message: fmt.Sprintf("Access-Control-Max-Age is %d seconds: Firefox caches a preflight for at most 24 hours and Chromium for 2 hours.", secs)})
-		case secs > fetch.ChromiumMaxAge:
-			ws = append(ws, warning{Check: "max-age", Message: fmt.Sprintf("Access-Control-Max-Age is %d seconds: Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours.", secs)})
-		}
-	}
-	if !tr.Blocked {
-		if r := tr.LastOf(fetch.KindRequest); r != nil && r.CORS {
-			acao := r.ResponseHeader.Get("Access-Control-Allow-Origin")
-			if acao != "" && acao != "*" && !varies(r.ResponseHeader, "Origin") {
-				ws = append(ws, warning{Check: "vary", Message: fmt.Sprintf("The response allows %s without 'Vary: Origin': unless the server sends this same value to every origin, a shared cache can serve this answer to another origin (and another origin's to this one). Add Vary: Origin to every response whose CORS headers depend on the Origin.", acao)})
-			}
-			if acao == "*" && r.ResponseHeader.Get("Access-Control-Allow-Credentials") == "true" {
-				ws = append(ws, warning{Check: "allow-origin", Message: "The response has Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: a credentialed call (-credentials) fails against it."})
-			}
-		}
-	}
-	return ws
-}
-
-// varies reports whether the Vary header names name (or "*").
-func varies(h http.Header, name string) bool {
-	for _, line := range h.Values("Vary") {
-		for v := range strings.SplitSeq(line, ",") {
-			v = strings.TrimSpace(v)
-			if strings.EqualFold(v, name) || v == "*" {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -45,7 +45,7 @@ func writeHuman(w io.Writer, tr *fetch.Trace, req fetch.Request, rep *report, co
 			// Before the first cross-origin request, which follows same-origin redirects if any.
 			reasonShown = true
 			if ex.Kind == fetch.KindPreflight {
-				fmt.Fprintf(w, "  - %s\n", printable(preflightReason(ex.RequestHeader.Get("Access-Control-Request-Method"), splitNames(ex.RequestHeader.Get("Access-Control-Request-Headers")))))
+				fmt.Fprintf(w, "  - %s\n", printable(preflightReason(ex.RequestHeader.Get("Access-Control-Request-Method"), ex.RequestedHeaders())))
 			} else {
 				fmt.Fprintf(w, "  - %s\n", preflightReason(ex.Method, nil))
 			}

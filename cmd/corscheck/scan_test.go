@@ -17,6 +17,7 @@ import (
 
 	"github.com/crossorigin/cors"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/scan"
 )
 
 // originCheck is a hand-written server whose whole CORS policy is allowed(origin): it reflects an
@@ -46,7 +47,7 @@ func exactly(origins ...string) func(string) bool {
 }
 
 // scanJSON scans url from the trusted origin and returns the exit status and the findings.
-func scanJSON(t *testing.T, url, trusted string) (int, []finding) {
+func scanJSON(t *testing.T, url, trusted string) (int, []scan.Finding) {
 	t.Helper()
 	args := []string{"-scan", "-json"}
 	if trusted != "" {
@@ -60,7 +61,7 @@ func scanJSON(t *testing.T, url, trusted string) (int, []finding) {
 	return code, rep.Findings
 }
 
-func ids(fs []finding) map[string]string {
+func ids(fs []scan.Finding) map[string]string {
 	out := map[string]string{}
 	for _, f := range fs {
 		out[f.ID] = f.Severity
@@ -77,31 +78,31 @@ func TestScanFindsEachMisconfiguration(t *testing.T) {
 	}{
 		{"an echo with credentials", originCheck(func(string) bool { return true }, true, false),
 			// It even echoes the literal origin "*", which makes "*" with credentials.
-			map[string]string{idReflectsAny: sevCritical, idAllowsNull: sevCritical, idWildcardCreds: sevMedium}, exitFailed},
+			map[string]string{scan.IDReflectsAny: scan.SeverityCritical, scan.IDAllowsNull: scan.SeverityCritical, scan.IDWildcardCreds: scan.SeverityMedium}, exitFailed},
 		{"an echo without credentials is as public as *", originCheck(func(o string) bool { return o != "null" }, false, false),
-			map[string]string{idReflectsAny: sevLow}, exitOK},
+			map[string]string{scan.IDReflectsAny: scan.SeverityLow}, exitOK},
 		{"null trusted with credentials", originCheck(exactly(app, "null"), true, false),
-			map[string]string{idAllowsNull: sevCritical}, exitFailed},
+			map[string]string{scan.IDAllowsNull: scan.SeverityCritical}, exitFailed},
 		{"null trusted without credentials", originCheck(exactly(app, "null"), false, false),
-			map[string]string{idAllowsNull: sevLow}, exitOK},
+			map[string]string{scan.IDAllowsNull: scan.SeverityLow}, exitOK},
 		{"a prefix check with credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, true, false),
-			map[string]string{idLookalike: sevCritical}, exitFailed},
+			map[string]string{scan.IDLookalike: scan.SeverityCritical}, exitFailed},
 		{"a prefix check without credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, false, false),
-			map[string]string{idLookalike: sevMedium}, exitOK},
+			map[string]string{scan.IDLookalike: scan.SeverityMedium}, exitOK},
 		{"a suffix check also trusts every subdomain and the http variant", originCheck(func(o string) bool { return strings.HasSuffix(o, "example.com") }, true, false),
-			map[string]string{idLookalike: sevCritical, idAnySubdomain: sevMedium, idInsecureOrigin: sevHigh}, exitFailed},
+			map[string]string{scan.IDLookalike: scan.SeverityCritical, scan.IDAnySubdomain: scan.SeverityMedium, scan.IDInsecureOrigin: scan.SeverityHigh}, exitFailed},
 		{"the http variant with credentials", originCheck(exactly(app, "http://app.example.com"), true, false),
-			map[string]string{idInsecureOrigin: sevHigh}, exitFailed},
+			map[string]string{scan.IDInsecureOrigin: scan.SeverityHigh}, exitFailed},
 		{"any subdomain with credentials", originCheck(func(o string) bool {
 			u, err := url.Parse(o)
 			return err == nil && u.Scheme == "https" && strings.HasSuffix(u.Host, ".example.com")
-		}, true, false), map[string]string{idAnySubdomain: sevMedium}, exitOK},
+		}, true, false), map[string]string{scan.IDAnySubdomain: scan.SeverityMedium}, exitOK},
 		{"* with credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
-		}), map[string]string{idWildcardCreds: sevMedium}, exitOK},
+		}), map[string]string{scan.IDWildcardCreds: scan.SeverityMedium}, exitOK},
 		{"an allowlist without Vary", originCheck(exactly(app), true, true),
-			map[string]string{idMissingVary: sevMedium}, exitOK},
+			map[string]string{scan.IDMissingVary: scan.SeverityMedium}, exitOK},
 		{"a preflight answered 405", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add("Vary", "Origin")
 			if r.Method == http.MethodOptions {
@@ -111,7 +112,7 @@ func TestScanFindsEachMisconfiguration(t *testing.T) {
 			if r.Header.Get("Origin") == app {
 				w.Header().Set("Access-Control-Allow-Origin", app)
 			}
-		}), map[string]string{idPreflightNotAns: sevInfo}, exitOK},
+		}), map[string]string{scan.IDPreflightNotAnswered: scan.SeverityInfo}, exitOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,29 +143,14 @@ func TestScanOfSoundLibraryPoliciesFindsNothingAboveLow(t *testing.T) {
 		code, fs := scanJSON(t, serve(t, library(t, p)), app)
 		assert.Equal(t, exitOK, code)
 		for _, f := range fs {
-			assert.Contains(t, []string{sevLow, sevInfo}, f.Severity, "%+v gave %+v", p.AllowedOrigins, f)
+			assert.Contains(t, []string{scan.SeverityLow, scan.SeverityInfo}, f.Severity, "%+v gave %+v", p.AllowedOrigins, f)
 		}
 	}
 }
 
 func TestScanWithASubdomainWildcardAndCredentialsIsMedium(t *testing.T) {
 	_, fs := scanJSON(t, serve(t, library(t, cors.Options{AllowedOrigins: []string{"https://*.example.com"}, AllowCredentials: true})), app)
-	assert.Equal(t, map[string]string{idAnySubdomain: sevMedium}, ids(fs))
-}
-
-func TestScanDerivesTrustedOriginsFromTheRegistrableDomain(t *testing.T) {
-	s := &scanner{
-		transport: fetch.HandlerTransport{Handler: originCheck(func(o string) bool {
-			return o == "https://www.example.co.uk" || strings.HasSuffix(o, "example.co.uk.evil.net")
-		}, true, false)},
-		timeout: time.Second,
-		url:     &url.URL{Scheme: "https", Host: "api.example.co.uk", Path: "/v1"},
-	}
-	fs, err := scan(context.Background(), s, "")
-	require.NoError(t, err)
-	require.NotEmpty(t, fs)
-	assert.Equal(t, idLookalike, fs[0].ID)
-	assert.Equal(t, "https://www.example.co.uk.evil.net", fs[0].Origin, "the lookalike is built on the derived trusted origin")
+	assert.Equal(t, map[string]string{scan.IDAnySubdomain: scan.SeverityMedium}, ids(fs))
 }
 
 func TestScanHumanOutput(t *testing.T) {

@@ -1,6 +1,9 @@
 package fetch
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Credentials is a fetch()'s credentials mode (Fetch §2.2.5 "credentials mode").
 type Credentials string
@@ -42,6 +45,16 @@ type Exchange struct {
 	ResponseHeader http.Header // the response headers as received
 	CORS           bool        // the response was subject to the CORS check (false for same-origin)
 	Failure        *Failure    // the check this response failed, nil if none
+}
+
+// RequestedHeaders returns the header names a preflight asked for (its Access-Control-Request-Headers,
+// as [Client] forms it: lower case, sorted, joined by ","), nil for none or for another exchange.
+func (ex *Exchange) RequestedHeaders() []string {
+	v := ex.RequestHeader.Get(hACRH)
+	if ex.Kind != KindPreflight || v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
 }
 
 // Redirect is one redirect followed.

@@ -1,4 +1,4 @@
-package main
+package explain
 
 import (
 	"fmt"
@@ -13,13 +13,11 @@ import (
 // fixContext is what the fix of a failure depends on.
 type fixContext struct {
 	origin       string // the Origin sent with the failing request ("null" after a cross-origin redirect)
-	pageOrigin   string
 	method       string
 	credentialed bool
 	unsafe       []string
 	ex           *fetch.Exchange
-	policy       *cors.Cors // the policy with -config, else nil
-	redirected   bool
+	policy       *cors.Cors // the policy served in-process, when known
 }
 
 // fix says what to change on the server (or in the call) so that the browser accepts it.
@@ -85,7 +83,7 @@ func (c fixContext) fixStatus(f *fetch.Failure) string {
 	corsHeaders := c.ex.ResponseHeader.Get("Access-Control-Allow-Origin") != ""
 	switch {
 	case c.policy != nil && !corsHeaders:
-		return c.policyFix(true, f.Status)
+		return c.policyFix(f)
 	case f.Status == http.StatusNotFound || f.Status == http.StatusMethodNotAllowed:
 		return fmt.Sprintf("The preflight got %d: your router answers OPTIONS before the middleware. Wrap the router, not the route: handler := cors.New(opts).Handler(router), or route OPTIONS to the middleware.", f.Status)
 	case (f.Status == http.StatusUnauthorized || f.Status == http.StatusForbidden) && !corsHeaders:
@@ -112,9 +110,10 @@ func (c fixContext) needList() string {
 	return "and " + strings.Join(parts, " and ")
 }
 
-// policyFix says exactly what the -config policy lacks for this call, which it refused in its preflight
-// or its actual request (with status).
-func (c fixContext) policyFix(preflight bool, status int) string {
+// policyFix says exactly what the policy served in-process lacks for this call, which it refused in the
+// response f failed on: its preflight or its actual request.
+func (c fixContext) policyFix(f *fetch.Failure) string {
+	preflight, status := f.Preflight, f.Status
 	opts := c.policy.Options()
 	refused := "The policy refused the preflight"
 	if !preflight {
@@ -162,7 +161,7 @@ func (c fixContext) fixOrigin(f *fetch.Failure) string {
 	switch f.Reason {
 	case fetch.ReasonMissing:
 		if c.policy != nil && !c.policy.OriginAllowed(c.origin) {
-			return c.policyFix(f.Preflight, f.Status)
+			return c.policyFix(f)
 		}
 		if c.origin == "null" {
 			return "After a redirect to another origin the browser sends Origin: null, which no sound policy allows: call the final URL directly instead of redirecting."
