@@ -38,7 +38,7 @@ lint:
 
 # The library: race detector, coverage held at $(MIN_COVERAGE)% or more.
 unit:
-	go test -race -count=1 ./internal/... ./cmd/...
+	go test -race -count=1 ./internal/... ./cmd/... ./corstest/...
 	go test -race -count=1 -coverprofile=coverage.out .
 	@go tool cover -func=coverage.out | awk -v min=$(MIN_COVERAGE) '/^total:/ { sub("%", "", $$3); print "root package coverage: " $$3 "%"; if ($$3 + 0 < min) { print "coverage below " min "%"; exit 1 } }'
 
@@ -50,6 +50,7 @@ fuzz:
 	@echo "== FuzzSplit"; go test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/headerlist
 	@for t in FuzzParseSingleRange FuzzParseMIMEEssence FuzzExtractHeaderListValues FuzzMaxAge FuzzParseOrigin FuzzCORSCheck; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/fetch || exit 1; done
+	@echo "== FuzzCheck"; go test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./corstest
 	@for t in FuzzExplainNeverPanics FuzzScanNeverPanics; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./cmd/corscheck || exit 1; done
 

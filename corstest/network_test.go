@@ -1,0 +1,151 @@
+package corstest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/corstest"
+)
+
+func TestCheckURLMakesTheCallOverTheNetwork(t *testing.T) {
+	h := policy(t, cors.Options{AllowedOrigins: []string{page}, AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"}, AllowCredentials: true})
+	for _, tls := range []bool{false, true} {
+		srv := httptest.NewUnstartedServer(h)
+		if tls {
+			srv.StartTLS()
+		} else {
+			srv.Start()
+		}
+		t.Cleanup(srv.Close)
+		res, err := corstest.CheckURL(context.Background(), srv.Client(), corstest.Call{
+			Origin: page, Method: "PUT", URL: srv.URL + "/api/items/1", Header: json(), Credentials: "include",
+		})
+		require.NoError(t, err)
+		assert.True(t, res.Allowed, "%v", res.Err())
+		assert.NotNil(t, res.Preflight)
+		assert.Equal(t, srv.URL+"/api/items/1", res.Response.Request.URL.String())
+	}
+}
+
+func TestCheckURLUsesOnlyTheClientsTransportAndTimeout(t *testing.T) {
+	var cookies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cookies = append(cookies, r.Header.Get("Cookie"))
+		reflect(true, true)(w.Header(), r)
+		if r.URL.Path == "/start" {
+			http.Redirect(w, r, "/final", http.StatusFound)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	client := srv.Client()
+	client.Jar = jar
+	base, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	jar.SetCookies(base, []*http.Cookie{{Name: "from-the-clients-jar", Value: "1", Path: "/"}})
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return errors.New("the client's redirect policy was used") }
+	res, err := corstest.CheckURL(context.Background(), client, corstest.Call{Origin: page, URL: srv.URL + "/start", Credentials: "include"})
+	require.NoError(t, err)
+	assert.True(t, res.Allowed, "%v", res.Err())
+	assert.Equal(t, "/final", res.Response.Request.URL.Path, "redirects are followed as Fetch follows them")
+	assert.Equal(t, []string{"", ""}, cookies, "a fresh browser: the client's jar is not the browser's")
+}
+
+func TestCheckURLReportsANetworkErrorAsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err := corstest.CheckURL(context.Background(), nil, corstest.Call{Origin: page, URL: url + "/x"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "refused")
+
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(hang) })
+	_, err = corstest.CheckURL(context.Background(), &http.Client{Timeout: 100 * time.Millisecond}, corstest.Call{Origin: page, URL: slow.URL})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no response within 100ms")
+}
+
+func TestCheckURLNeedsAnAbsoluteURL(t *testing.T) {
+	_, err := corstest.CheckURL(context.Background(), nil, corstest.Call{Origin: page, URL: "/api/items"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "CheckURL needs an absolute http or https URL")
+}
+
+func TestScanFindsWhatTheBatteryFinds(t *testing.T) {
+	echo := hand(headers("Access-Control-Allow-Origin", "$ORIGIN", "Access-Control-Allow-Credentials", "true"), reflect(true, true))
+	tests := []struct {
+		name string
+		h    http.Handler
+		want map[string]string // id → severity, exactly
+	}{
+		{"an echo with credentials trusts everyone", echo, map[string]string{
+			"reflects-any-origin": "critical", "allows-null-origin": "critical", "wildcard-with-credentials": "medium"}},
+		{"an exact list with credentials finds nothing", policy(t, cors.Options{AllowedOrigins: []string{page}, AllowCredentials: true}), map[string]string{}},
+		{"a subdomain wildcard with credentials trusts every subdomain", policy(t, cors.Options{AllowedOrigins: []string{"https://*.example.com"}, AllowCredentials: true}),
+			map[string]string{"any-subdomain-trusted": "medium"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			trusted := page
+			if strings.Contains(tt.name, "subdomain") {
+				trusted = "https://app.example.com"
+			}
+			fs, err := corstest.Scan(tt.h, trusted)
+			require.NoError(t, err)
+			got := map[string]string{}
+			for _, f := range fs {
+				got[f.ID] = f.Severity
+				assert.NotEmpty(t, f.Origin)
+				assert.NotEmpty(t, f.Message)
+				assert.NotEmpty(t, f.Fix)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestScanNeedsATrustedOriginAPageHas(t *testing.T) {
+	h := policy(t, cors.Options{AllowedOrigins: []string{page}})
+	for _, trusted := range []string{"", "null", page + "/", "localhost:3000"} {
+		_, err := corstest.Scan(h, trusted)
+		assert.Error(t, err, "trusted %q", trusted)
+	}
+	_, err := corstest.Scan(nil, page)
+	assert.ErrorContains(t, err, "needs a handler")
+}
+
+func TestScanURLScansOneSubtreeOfAServer(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("/public/", policy(t, cors.Options{AllowedOrigins: []string{"*"}}))
+	mux.Handle("/api/", hand(headers(), reflect(true, true))) // echoes any origin with credentials
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	fs, err := corstest.ScanURL(context.Background(), srv.Client(), srv.URL+"/public/", page)
+	require.NoError(t, err)
+	assert.Empty(t, fs, "a * subtree trusts nobody with credentials")
+
+	fs, err = corstest.ScanURL(context.Background(), srv.Client(), srv.URL+"/api/", page)
+	require.NoError(t, err)
+	require.NotEmpty(t, fs)
+	assert.Equal(t, "reflects-any-origin", fs[0].ID)
+	assert.Equal(t, "critical", fs[0].Severity)
+
+	_, err = corstest.ScanURL(context.Background(), nil, "/api/", page)
+	assert.ErrorContains(t, err, "absolute")
+}
