@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
 	"github.com/crossorigin/cors/corstest"
@@ -148,4 +152,60 @@ func TestTheAppCanUpdateItemsAndALookalikeCannot(t *testing.T) {
 		URL:         "/api/items/1",
 		Credentials: "include",
 	})
+}
+
+// The table-driven test docs/testing.md shows.
+func TestThePolicyGrantsWhatTheFrontendNeedsAndNothingElse(t *testing.T) {
+	api := newAPI()
+	tests := []struct {
+		name    string
+		call    corstest.Call
+		allowed bool
+		reads   []string // response headers the page reads
+	}{
+		{"the app lists items and reads the total", corstest.Call{Origin: "http://localhost:3000", URL: "/api/items", Credentials: "include"}, true, []string{"X-Total-Count"}},
+		{"the app updates an item", corstest.Call{Origin: "http://localhost:3000", Method: "PUT", URL: "/api/items/1", Header: http.Header{"Content-Type": {"application/json"}}, Credentials: "include"}, true, nil},
+		{"the app cannot delete", corstest.Call{Origin: "http://localhost:3000", Method: "DELETE", URL: "/api/items/1", Credentials: "include"}, false, nil},
+		{"another port is another origin", corstest.Call{Origin: "http://localhost:3001", URL: "/api/items"}, false, nil},
+		{"a lookalike reads nothing", corstest.Call{Origin: "http://localhost.evil.example:3000", URL: "/api/items", Credentials: "include"}, false, nil},
+		{"null reads nothing", corstest.Call{Origin: "null", URL: "/api/items"}, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := corstest.Check(api, tt.call)
+			require.NoError(t, err)
+			require.Equal(t, tt.allowed, res.Allowed, "%v", res.Err())
+			for _, h := range tt.reads {
+				assert.True(t, res.CanRead(h), "the page cannot read %s; it reads %v", h, res.Readable)
+			}
+			assert.Empty(t, res.Warnings)
+		})
+	}
+}
+
+// The security regression test docs/testing.md shows.
+func TestNoOriginIsWronglyTrusted(t *testing.T) {
+	findings, err := corstest.Scan(newAPI(), "http://localhost:3000")
+	require.NoError(t, err)
+	assert.Empty(t, findings)
+}
+
+// docs/testing.md shows what the helpers report; the reports are these, word for word.
+func TestTheDocsShowWhatTheHelpersReport(t *testing.T) {
+	doc, err := os.ReadFile("../docs/testing.md")
+	require.NoError(t, err)
+	noPut := cors.MustNew(cors.Options{AllowedOrigins: []string{"http://localhost:3000"}, AllowedHeaders: []string{"Content-Type"}, AllowCredentials: true}).Handler(newAPI())
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Vary", "Origin")
+	})
+	tb := &fakeTB{}
+	corstest.Allowed(tb, noPut, corstest.Call{Origin: "http://localhost:3000", Method: "PUT", URL: "/api/items/1",
+		Header: http.Header{"Content-Type": {"application/json"}}, Credentials: "include"})
+	corstest.Blocked(tb, echo, corstest.Call{Origin: "http://localhost.evil.example:3000", URL: "/api/items/1", Credentials: "include"})
+	require.Len(t, tb.errors, 2)
+	for _, report := range tb.errors {
+		assert.Contains(t, string(doc), "```text\n"+report+"\n```")
+	}
 }

@@ -1,7 +1,7 @@
 // Package fetch is the client half of the CORS protocol as the WHATWG Fetch standard defines it: what a
-// browser sends for a fetch() from a page, and how it judges the answers. It is written once for the
-// corscheck command and for this module's tests, so that a test can ask "would a browser accept this
-// response?" of one implementation instead of checking header strings by hand.
+// browser sends for a fetch() from a page, and how it judges the answers. It is written once, for the
+// corstest package and the corscheck command, so that both ask "would a browser accept this response?"
+// of one implementation instead of checking header strings by hand.
 //
 // The package has two layers.
 //
