@@ -18,11 +18,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/internal/origin"
 )
 
 // attackOptions is a realistic production configuration: two exact origins, a subdomain wildcard, a port
 // wildcard for local development, a combined wildcard, and credentials on. Every hostile origin in
-// internal/testdata/attacks/origins.txt must be refused by it.
+// testdata/attacks/origins.txt must be refused by it.
 func attackOptions() cors.Options {
 	return cors.Options{
 		AllowedOrigins: []string{
@@ -76,7 +77,7 @@ func (h hostileRequest) joined() string { return strings.Join(h.values, ", ") }
 // loadHostileOrigins parses the catalogue format described at the top of the file.
 func loadHostileOrigins(t testing.TB) []hostileRequest {
 	t.Helper()
-	f, err := os.Open("internal/testdata/attacks/origins.txt")
+	f, err := os.Open("testdata/attacks/origins.txt")
 	require.NoError(t, err)
 	defer f.Close()
 	var out []hostileRequest
@@ -88,7 +89,7 @@ func loadHostileOrigins(t testing.TB) []hostileRequest {
 			continue
 		}
 		req, err := parseCatalogueLine(line)
-		require.NoError(t, err, "internal/testdata/attacks/origins.txt:%d", n)
+		require.NoError(t, err, "testdata/attacks/origins.txt:%d", n)
 		req.line = n
 		out = append(out, req)
 	}
@@ -303,8 +304,9 @@ func TestHostileOriginIsNotAllowed(t *testing.T) {
 }
 
 // TestHostileOriginReachesAllowOriginFuncOnlyIfValid: AllowOriginFunc is asked only about valid, canonical
-// origins (as the reference grammar in slow_test.go defines them), so a user's function — often a suffix
-// or regexp check — never sees a malformed value, a non-canonical spelling, or one of two Origin lines.
+// origins (as internal/origin parses them, which its FuzzParse holds to the reference grammar of its
+// slow_test.go), so a user's function — often a suffix or regexp check — never sees a malformed value, a
+// non-canonical spelling, or one of two Origin lines.
 func TestHostileOriginReachesAllowOriginFuncOnlyIfValid(t *testing.T) {
 	opts := attackOptions()
 	var seen []string
@@ -316,8 +318,7 @@ func TestHostileOriginReachesAllowOriginFuncOnlyIfValid(t *testing.T) {
 	require.NoError(t, err)
 	asked := 0
 	for _, hostile := range loadHostileOrigins(t) {
-		_, valid := refParseOrigin(hostile.values[0])
-		valid = valid && len(hostile.values) == 1
+		valid := origin.IsCanonical(hostile.values[0]) && len(hostile.values) == 1
 		var want []string
 		if valid {
 			want = []string{hostile.values[0]}

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crossorigin/cors/internal/header"
 	"github.com/crossorigin/cors/internal/headerlist"
-	"github.com/crossorigin/cors/internal/match"
+	"github.com/crossorigin/cors/internal/method"
+	"github.com/crossorigin/cors/internal/origin"
 )
 
 // config is a validated, normalised and immutable policy. Request handling only reads it.
@@ -18,7 +20,7 @@ type config struct {
 	options Options // normalised, for Cors.Options
 
 	anyOrigin  bool
-	origins    *match.Set
+	origins    *origin.Set
 	originFunc func(string) bool
 
 	credentials bool
@@ -50,21 +52,21 @@ type config struct {
 
 // compiler turns Options into a config, one group of fields at a time, collecting every problem.
 type compiler struct {
-	o    Options
-	c    *config
+	opts Options  // as given
+	cfg  *config  // being built
 	norm *Options // what Cors.Options shows
 	errs []error
 }
 
-func (k *compiler) fail(field, value, reason string) {
-	k.errs = append(k.errs, &ConfigError{Field: field, Value: value, Reason: reason})
+func (comp *compiler) fail(field, value, reason string) {
+	comp.errs = append(comp.errs, &ConfigError{Field: field, Value: value, Reason: reason})
 }
 
 // newConfig validates o and builds the immutable policy, or reports every problem found.
 func newConfig(o Options) (*config, error) {
-	k := &compiler{
-		o: o,
-		c: &config{
+	comp := &compiler{
+		opts: o,
+		cfg: &config{
 			credentials:    o.AllowCredentials,
 			originFunc:     o.AllowOriginFunc,
 			privateNetwork: o.AllowPrivateNetwork,
@@ -83,214 +85,217 @@ func newConfig(o Options) (*config, error) {
 			Logger:                          o.Logger,
 		},
 	}
-	k.origins()
-	k.methods()
-	k.requestHeaders()
-	k.exposedHeaders()
-	k.maxAge()
-	k.preflightStatus()
-	if len(k.errs) > 0 {
-		return nil, errors.Join(k.errs...)
+	comp.origins()
+	comp.methods()
+	comp.requestHeaders()
+	comp.exposedHeaders()
+	comp.maxAge()
+	comp.preflightStatus()
+	if len(comp.errs) > 0 {
+		return nil, errors.Join(comp.errs...)
 	}
-	c := k.c
-	c.allowSlots = 1 + boolInt(c.credentials) + boolInt(c.aceh != "") + boolInt(c.timingAllow)
-	c.preflightSlots = 3 + boolInt(c.credentials) + boolInt(c.maxAge != "")
-	c.options = *k.norm
-	return c, nil
+	cfg := comp.cfg
+	cfg.allowSlots = 1 + boolInt(cfg.credentials) + boolInt(cfg.aceh != "") + boolInt(cfg.timingAllow)
+	cfg.preflightSlots = 3 + boolInt(cfg.credentials) + boolInt(cfg.maxAge != "")
+	cfg.options = *comp.norm
+	return cfg, nil
 }
 
 // origins compiles AllowedOrigins and AllowOriginFunc.
-func (k *compiler) origins() {
-	o, c := k.o, k.c
+func (comp *compiler) origins() {
+	o, cfg := comp.opts, comp.cfg
+	trust := origin.Trust{Credentials: o.AllowCredentials, Insecure: o.DangerouslyAllowInsecureOrigins}
 	seen := make(map[string]bool, len(o.AllowedOrigins))
 	var exact []string
-	var patterns []match.Pattern
+	var wildcards []origin.Pattern
 	for _, entry := range o.AllowedOrigins {
-		p, err := parsePattern(entry, o.AllowCredentials, o.DangerouslyAllowInsecureOrigins)
+		p, err := origin.ParsePattern(entry, trust)
 		if err != nil {
-			k.errs = append(k.errs, err)
+			if bad := (*origin.PatternError)(nil); errors.As(err, &bad) {
+				comp.fail("AllowedOrigins", bad.Entry, bad.Reason)
+			} else {
+				comp.errs = append(comp.errs, err)
+			}
 			continue
 		}
-		if seen[p.canonical] {
+		canonical := p.String()
+		if seen[canonical] {
 			continue
 		}
-		seen[p.canonical] = true
-		k.norm.AllowedOrigins = append(k.norm.AllowedOrigins, p.canonical)
+		seen[canonical] = true
+		comp.norm.AllowedOrigins = append(comp.norm.AllowedOrigins, canonical)
 		switch {
-		case p.any:
-			c.anyOrigin = true
-		case p.exact():
-			exact = append(exact, p.canonical)
+		case p.Any:
+			cfg.anyOrigin = true
+		case p.IsExact():
+			exact = append(exact, canonical)
 		default:
-			patterns = append(patterns, p.match)
+			wildcards = append(wildcards, p)
 		}
 	}
+	comp.originConflicts()
+	set, err := origin.NewSet(exact, wildcards)
+	if err != nil {
+		comp.errs = append(comp.errs, err) // unreachable: exact and wildcards are sorted just above
+	}
+	cfg.origins = set
+}
+
+// originConflicts reports the origin options that contradict each other or allow nothing.
+func (comp *compiler) originConflicts() {
+	o, cfg := comp.opts, comp.cfg
 	switch {
-	case c.anyOrigin && len(k.norm.AllowedOrigins) > 1:
-		k.fail("AllowedOrigins", "*", `"*" already allows every origin, so the other entries mean nothing: keep either "*" or the list`)
-	case c.anyOrigin && o.AllowOriginFunc != nil:
-		k.fail("AllowOriginFunc", "", `"*" in AllowedOrigins already allows every origin, so AllowOriginFunc would never be asked: remove one of them`)
+	case cfg.anyOrigin && len(comp.norm.AllowedOrigins) > 1:
+		comp.fail("AllowedOrigins", "*", `"*" already allows every origin, so the other entries mean nothing: keep either "*" or the list`)
+	case cfg.anyOrigin && o.AllowOriginFunc != nil:
+		comp.fail("AllowOriginFunc", "", `"*" in AllowedOrigins already allows every origin, so AllowOriginFunc would never be asked: remove one of them`)
 	case len(o.AllowedOrigins) == 0 && o.AllowOriginFunc == nil:
-		k.fail("AllowedOrigins", "", `no origin is allowed, so the middleware would refuse every cross-origin request: list origins such as "http://localhost:3000", or set AllowOriginFunc`)
+		comp.fail("AllowedOrigins", "", `no origin is allowed, so the middleware would refuse every cross-origin request: list origins such as "http://localhost:3000", or set AllowOriginFunc`)
 	}
-	if c.anyOrigin && o.CrossOriginProtection {
-		k.fail("CrossOriginProtection", "", `"*" in AllowedOrigins allows every origin, so CrossOriginProtection would refuse nothing: list the origins you trust in AllowedOrigins, or keep "*" and use net/http.CrossOriginProtection alone`)
+	if cfg.anyOrigin && o.CrossOriginProtection {
+		comp.fail("CrossOriginProtection", "", `"*" in AllowedOrigins allows every origin, so CrossOriginProtection would refuse nothing: list the origins you trust in AllowedOrigins, or keep "*" and use net/http.CrossOriginProtection alone`)
 	}
-	c.origins = match.NewSet(exact, patterns)
 }
 
 // methods compiles AllowedMethods.
-func (k *compiler) methods() {
-	c := k.c
-	methods := k.o.AllowedMethods
+func (comp *compiler) methods() {
+	cfg := comp.cfg
+	methods := comp.opts.AllowedMethods
 	if len(methods) == 0 {
 		methods = defaultMethods
 	}
-	c.methods = make(map[string]struct{}, len(methods))
+	cfg.methods = make(map[string]struct{}, len(methods))
 	for _, m := range methods {
 		switch {
 		case m == "*":
-			c.anyMethod = true
-		case !headerlist.IsToken(m):
-			k.fail("AllowedMethods", m, "a method is a token (letters, digits and !#$%&'*+-.^_`|~), with no spaces or commas: list each method as its own entry")
+			cfg.anyMethod = true
+		case !header.IsToken(m):
+			comp.fail("AllowedMethods", m, "a method is a token (letters, digits and !#$%&'*+-.^_`|~), with no spaces or commas: list each method as its own entry")
 			continue
 		case len(m) > maxMethodLen:
-			k.fail("AllowedMethods", m, fmt.Sprintf("methods longer than %d bytes are not supported", maxMethodLen))
+			comp.fail("AllowedMethods", m, fmt.Sprintf("methods longer than %d bytes are not supported", maxMethodLen))
 			continue
-		case containsFold(forbiddenMethods, m):
-			k.fail("AllowedMethods", m, "browsers never send CONNECT, TRACE or TRACK (Fetch forbids them): remove it")
+		case method.IsForbidden(m):
+			comp.fail("AllowedMethods", m, "browsers never send CONNECT, TRACE or TRACK (Fetch forbids them): remove it")
 			continue
 		}
-		for _, n := range normalisedMethods {
-			if strings.EqualFold(m, n) {
-				m = n
-			}
-		}
-		if !slices.Contains(k.norm.AllowedMethods, m) {
-			k.norm.AllowedMethods = append(k.norm.AllowedMethods, m)
-			c.methods[m] = struct{}{}
+		m = method.Normalize(m) // browsers upper-case these six, so a configured "put" means PUT
+		if !slices.Contains(comp.norm.AllowedMethods, m) {
+			comp.norm.AllowedMethods = append(comp.norm.AllowedMethods, m)
+			cfg.methods[m] = struct{}{}
 		}
 	}
-	if c.anyMethod {
-		c.acam = "*"
+	if cfg.anyMethod {
+		cfg.acam = "*"
 	} else {
-		c.acam = strings.Join(k.norm.AllowedMethods, ", ")
+		cfg.acam = strings.Join(comp.norm.AllowedMethods, ", ")
 	}
 }
 
 // requestHeaders compiles AllowedHeaders.
-func (k *compiler) requestHeaders() {
-	c := k.c
+func (comp *compiler) requestHeaders() {
+	cfg := comp.cfg
 	var names []string
-	for _, h := range k.o.AllowedHeaders {
+	for _, h := range comp.opts.AllowedHeaders {
 		lh := strings.ToLower(h)
 		switch {
 		case h == "*":
-			c.anyHeader = true
-		case !headerlist.IsToken(h):
-			k.fail("AllowedHeaders", h, "a header name is a token (letters, digits and !#$%&'*+-.^_`|~), with no spaces or commas: list each header as its own entry")
+			cfg.anyHeader = true
+		case !header.IsToken(h):
+			comp.fail("AllowedHeaders", h, "a header name is a token (letters, digits and !#$%&'*+-.^_`|~), with no spaces or commas: list each header as its own entry")
 			continue
-		case slices.Contains(forbiddenRequestHeaders, lh) || strings.HasPrefix(lh, "proxy-") || strings.HasPrefix(lh, "sec-"):
-			k.fail("AllowedHeaders", h, "browsers never let a page set this header (a Fetch forbidden request-header), so allowing it has no effect: remove it")
+		case header.IsForbiddenRequestName(lh):
+			comp.fail("AllowedHeaders", h, "browsers never let a page set this header (a Fetch forbidden request-header), so allowing it has no effect: remove it")
 			continue
 		case lh == "authorization":
-			c.authorization = true
+			cfg.authorization = true
 		}
-		if !slices.Contains(k.norm.AllowedHeaders, lh) {
-			k.norm.AllowedHeaders = append(k.norm.AllowedHeaders, lh)
+		if !slices.Contains(comp.norm.AllowedHeaders, lh) {
+			comp.norm.AllowedHeaders = append(comp.norm.AllowedHeaders, lh)
 			if lh != "*" {
 				names = append(names, lh)
 			}
 		}
 	}
-	c.headers = headerlist.NewSet(names)
+	cfg.headers = headerlist.NewSet(names)
 	switch {
-	case c.anyHeader && c.authorization:
-		c.acah = "*, authorization"
-	case c.anyHeader:
-		c.acah = "*"
+	case cfg.anyHeader && cfg.authorization:
+		cfg.acah = "*, authorization"
+	case cfg.anyHeader:
+		cfg.acah = "*"
 	default:
-		c.acah = strings.Join(names, ", ")
+		cfg.acah = strings.Join(names, ", ")
 	}
 }
 
 // exposedHeaders compiles ExposedHeaders.
-func (k *compiler) exposedHeaders() {
-	credentials := k.o.AllowCredentials
+func (comp *compiler) exposedHeaders() {
+	credentials := comp.opts.AllowCredentials
 	var exposed []string
 	anyExposed := false
-	for _, h := range k.o.ExposedHeaders {
+	for _, h := range comp.opts.ExposedHeaders {
 		lh := strings.ToLower(h)
 		switch {
 		case h == "*":
 			anyExposed = true
 			if credentials {
-				k.fail("ExposedHeaders", h, `with AllowCredentials browsers read "*" as a header literally named "*": list the headers to expose by name`)
+				comp.fail("ExposedHeaders", h, `with AllowCredentials browsers read "*" as a header literally named "*": list the headers to expose by name`)
 				continue
 			}
-		case !headerlist.IsToken(h):
-			k.fail("ExposedHeaders", h, "a header name is a token (letters, digits and !#$%&'*+-.^_`|~), with no spaces or commas: list each header as its own entry")
+		case !header.IsToken(h):
+			comp.fail("ExposedHeaders", h, "a header name is a token (letters, digits and !#$%&'*+-.^_`|~), with no spaces or commas: list each header as its own entry")
 			continue
 		case lh == "set-cookie" || lh == "set-cookie2":
-			k.fail("ExposedHeaders", h, "browsers never expose Set-Cookie to pages (Fetch filters it): remove it")
+			comp.fail("ExposedHeaders", h, "browsers never expose Set-Cookie to pages (Fetch filters it): remove it")
 			continue
 		}
 		if !slices.Contains(exposed, lh) {
 			exposed = append(exposed, lh)
 		}
 	}
-	k.norm.ExposedHeaders = exposed
+	comp.norm.ExposedHeaders = exposed
 	if anyExposed && !credentials {
-		k.c.aceh = "*"
+		comp.cfg.aceh = "*"
 	} else {
-		k.c.aceh = strings.Join(exposed, ", ")
+		comp.cfg.aceh = strings.Join(exposed, ", ")
 	}
 }
 
 // maxAge compiles MaxAge.
-func (k *compiler) maxAge() {
-	switch d := k.o.MaxAge; {
+func (comp *compiler) maxAge() {
+	switch d := comp.opts.MaxAge; {
 	case d > maxMaxAge:
-		k.fail("MaxAge", d.String(), "at most 24h: browsers cap it anyway (Chromium at 2h, Firefox at 24h); 2h is a good value")
+		comp.fail("MaxAge", d.String(), "at most 24h: browsers cap it anyway (Chromium at 2h, Firefox at 24h); 2h is a good value")
 	case d < 0:
-		k.c.maxAge = "0" // any negative value, as -1 or -time.Second: browsers must not cache the preflight
+		comp.cfg.maxAge = "0" // any negative value, as -1 or -time.Second: browsers must not cache the preflight
 	case d%time.Second != 0:
-		k.fail("MaxAge", d.String(), "Access-Control-Max-Age counts whole seconds: round it to a whole number of seconds (or use any negative value to disable caching)")
+		comp.fail("MaxAge", d.String(), "Access-Control-Max-Age counts whole seconds: round it to a whole number of seconds (or use any negative value to disable caching)")
 	case d > 0:
-		k.c.maxAge = strconv.FormatInt(int64(d/time.Second), 10)
+		comp.cfg.maxAge = strconv.FormatInt(int64(d/time.Second), 10)
 	}
 }
 
 // preflightStatus compiles PreflightStatus and what every successful preflight varies on.
-func (k *compiler) preflightStatus() {
-	c := k.c
-	c.status = k.o.PreflightStatus
-	if c.status == 0 {
-		c.status = defaultPreflight
+func (comp *compiler) preflightStatus() {
+	cfg := comp.cfg
+	cfg.status = comp.opts.PreflightStatus
+	if cfg.status == 0 {
+		cfg.status = defaultPreflight
 	}
-	if c.status < 200 || c.status > 299 {
-		k.fail("PreflightStatus", strconv.Itoa(k.o.PreflightStatus), "browsers accept a preflight only with an ok status (Fetch §4.8): use a status in 200–299, or 0 for the default 204")
+	if cfg.status < 200 || cfg.status > 299 {
+		comp.fail("PreflightStatus", strconv.Itoa(comp.opts.PreflightStatus), "browsers accept a preflight only with an ok status (Fetch's CORS-preflight fetch): use a status in 200–299, or 0 for the default 204")
 	}
-	k.norm.PreflightStatus = c.status
+	comp.norm.PreflightStatus = cfg.status
 
 	// What a successful preflight's answer depends on. Under "*" the Origin is not one of them: the answer
 	// is the same for every origin.
-	c.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-	if c.anyOrigin {
-		c.preflightVary = "Access-Control-Request-Method, Access-Control-Request-Headers"
+	cfg.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+	if cfg.anyOrigin {
+		cfg.preflightVary = "Access-Control-Request-Method, Access-Control-Request-Headers"
 	}
-	if c.privateNetwork {
-		c.preflightVary += ", Access-Control-Request-Private-Network"
+	if cfg.privateNetwork {
+		cfg.preflightVary += ", Access-Control-Request-Private-Network"
 	}
-}
-
-func containsFold(list []string, s string) bool {
-	for _, e := range list {
-		if strings.EqualFold(e, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // clone returns a copy of o whose slices share nothing with o.

@@ -99,6 +99,7 @@ var configErrorCases = []struct {
 	{"comma-joined methods", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{"GET,POST"}}, "AllowedMethods", "GET,POST", []string{"token", "each method as its own entry"}},
 	{"space-joined methods", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{"GET POST"}}, "AllowedMethods", "GET POST", []string{"token", "each method as its own entry"}},
 	{"empty method", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{""}}, "AllowedMethods", "", []string{"token"}},
+	{"a method past 64 bytes", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{strings.Repeat("M", 65)}}, "AllowedMethods", strings.Repeat("M", 65), []string{"longer than 64 bytes"}},
 
 	// Request headers.
 	{"Cookie", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowedHeaders: []string{"Cookie"}}, "AllowedHeaders", "Cookie", []string{"forbidden request-header", "remove it"}},
@@ -236,7 +237,7 @@ func TestConfigErrorTableIsNotVacuous(t *testing.T) {
 		{AllowedOrigins: []string{"http://app.example.com"}, AllowCredentials: true, DangerouslyAllowInsecureOrigins: true},
 		{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true, ExposedHeaders: []string{"X-Request-Id"}},
 		{AllowOriginFunc: func(string) bool { return false }},
-		{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{"GET", "POST", "PATCH", "*"}},
+		{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{"GET", "POST", "PATCH", "*", strings.Repeat("M", 64)}},
 		{AllowedOrigins: []string{"https://app.example.com"}, AllowedHeaders: []string{"Content-Type", "X-Token", "Authorization", "*"}},
 		{AllowedOrigins: []string{"https://app.example.com"}, ExposedHeaders: []string{"*"}},
 		{AllowedOrigins: []string{"https://app.example.com"}, MaxAge: 24 * time.Hour, PreflightStatus: 200},

@@ -334,7 +334,7 @@ func TestReconfigure(t *testing.T) {
 	assert.Equal(t, []string{"https://b.example"}, c.Options().AllowedOrigins)
 }
 
-func TestOptionsShowsTheNormalisedPolicy(t *testing.T) {
+func TestOptionsShowsTheNormalizedPolicy(t *testing.T) {
 	c := MustNew(Options{
 		AllowedOrigins: []string{"HTTPS://Bücher.Example:443", "http://LOCALHOST:3000", "http://localhost:3000", "https://*.Example.COM:*", "http://[0:0:0:0:0:0:0:1]:80"},
 		AllowedMethods: []string{"get", "patch", "PATCH", "Put"},

@@ -30,7 +30,7 @@ type Options struct {
 
 	// AllowedMethods lists the methods that preflights may request. Default: GET, HEAD, POST. An entry
 	// that is one of DELETE, GET, HEAD, OPTIONS, POST and PUT in any case is stored upper-cased, since
-	// browsers upper-case those six (Fetch §2.2.1 "normalize"); every other entry is kept as written. The
+	// browsers upper-case those six (https://fetch.spec.whatwg.org/#concept-method-normalize); every other entry is kept as written. The
 	// method a preflight asks for is then compared exactly, as Fetch compares it: "PATCH" does not allow
 	// "patch", which is what fetch(u, {method: "patch"}) sends. "*" allows any method.
 	AllowedMethods []string `json:"allowed_methods"`
@@ -117,18 +117,6 @@ const (
 	defaultPreflight = 204
 )
 
+// defaultMethods are the methods allowed when AllowedMethods is empty: the CORS-safelisted ones
+// (https://fetch.spec.whatwg.org/#cors-safelisted-method), which a preflight passes anyway.
 var defaultMethods = []string{"GET", "HEAD", "POST"}
-
-// Fetch §2.2.1 "method": these six are upper-cased by the Request constructor, every other method is
-// sent exactly as written.
-var normalisedMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
-
-// Fetch §2.2.1 "forbidden method": browsers never send these.
-var forbiddenMethods = []string{"CONNECT", "TRACE", "TRACK"}
-
-// Fetch §2.2.2 "forbidden request-header": names a page can never set, so listing one is a mistake.
-var forbiddenRequestHeaders = []string{
-	"accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
-	"connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive",
-	"origin", "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
-}

@@ -3,123 +3,123 @@ package cors
 import (
 	"net/http"
 
+	"github.com/crossorigin/cors/internal/header"
 	"github.com/crossorigin/cors/internal/headerlist"
+	"github.com/crossorigin/cors/internal/method"
 )
 
-// preflight answers a CORS-preflight request (Fetch §4.8 "CORS-preflight fetch"). The wrapped handler never
-// sees it. A refused preflight gets 403 and no header at all: the browser then fails the preflight and
-// never sends the actual request, and an OPTIONS response is not cacheable (RFC 9110 §9.3.7), so it needs
-// no Vary either. Nothing here allocates until the preflight is known to succeed.
+// preflight answers a CORS-preflight request (https://fetch.spec.whatwg.org/#cors-preflight-fetch). The
+// wrapped handler never sees it. A refused preflight gets 403 and no header at all: the browser then
+// fails the preflight and never sends the actual request, and an OPTIONS response is not cacheable
+// (https://httpwg.org/specs/rfc9110.html#OPTIONS), so it needs no Vary either. Nothing here allocates
+// until the preflight is known to succeed.
 func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, acrm []string) {
-	// Under "*" any Origin passes, "null" included: a preflight never carries credentials, and Fetch's
-	// CORS check (§4.9) passes "Access-Control-Allow-Origin: *" whatever the request's origin.
+	var names [headerlist.MaxElements]string
+	n, reason, value := cfg.checkPreflight(r, origin, acrm, &names)
+	if reason != "" {
+		cfg.logRefusal(r, reason, value)
+		rw.WriteHeader(http.StatusForbidden)
+		return
+	}
+	cfg.grantPreflight(rw, r, origin, acrm[0], names[:n])
+	rw.WriteHeader(cfg.status)
+}
+
+// checkPreflight decides on a preflight: its origin, the method and every header it asks for. It
+// returns the requested header names, read into names, or the reason for a refusal and the value to log.
+func (cfg *config) checkPreflight(r *http.Request, origin, acrm []string, names *[headerlist.MaxElements]string) (n int, reason, value string) {
+	// Under "*" any Origin passes, "null" included: a preflight never carries credentials, and the CORS
+	// check (https://fetch.spec.whatwg.org/#cors-check) passes "Access-Control-Allow-Origin: *" whatever
+	// the request's origin.
 	if !cfg.anyOrigin {
 		if reason := cfg.checkOrigin(origin); reason != "" {
-			cfg.refuse(rw, r, reason, firstOrEmpty(origin))
-			return
+			return 0, reason, firstOrEmpty(origin)
 		}
 	}
-	if len(acrm) != 1 || len(acrm[0]) > maxMethodLen || !headerlist.IsToken(acrm[0]) {
-		cfg.refuse(rw, r, reasonMalformedMethod, firstOrEmpty(acrm))
-		return
+	if len(acrm) != 1 || len(acrm[0]) > maxMethodLen || !header.IsToken(acrm[0]) {
+		return 0, reasonMalformedMethod, firstOrEmpty(acrm)
 	}
-	method := acrm[0]
-	// Methods compare case-sensitively (Fetch §4.8 step 8): browsers upper-case only the six methods
-	// they normalise, so "patch" stays "patch" and must not match a configured "PATCH". The same step
-	// passes the CORS-safelisted methods GET, HEAD and POST whatever Access-Control-Allow-Methods says,
-	// so they are always allowed here: refusing them would only break a GET that carries a custom header.
-	if _, ok := cfg.methods[method]; !ok && !cfg.anyMethod && !isSafelistedMethod(method) {
-		cfg.refuse(rw, r, reasonMethod, method)
-		return
+	// Methods compare case-sensitively (https://fetch.spec.whatwg.org/#cors-preflight-fetch): browsers
+	// upper-case only the six methods they normalize, so "patch" stays "patch" and must not match a
+	// configured "PATCH". The same algorithm passes the CORS-safelisted methods GET, HEAD and POST
+	// whatever Access-Control-Allow-Methods says, so they are always allowed here: refusing them would
+	// only break a GET that carries a custom header.
+	m := acrm[0]
+	if _, ok := cfg.methods[m]; !ok && !cfg.anyMethod && !method.IsSafelisted(m) {
+		return 0, reasonMethod, m
 	}
-	acrh := r.Header[hACRH]
-	var names [headerlist.MaxElements]string
-	n, ok := headerlist.Split(acrh, &names)
+	acrh := r.Header[header.AccessControlRequestHeaders]
+	n, ok := headerlist.Split(acrh, names)
 	if !ok {
-		cfg.refuse(rw, r, reasonHeaderList, firstOrEmpty(acrh))
-		return
+		return 0, reasonHeaderList, firstOrEmpty(acrh)
 	}
 	for _, name := range names[:n] {
-		// Fetch §2.2.2: Authorization is a "CORS non-wildcard request-header name"; "*" never covers it.
-		if headerlist.EqualFold(name, "authorization") {
+		// https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name: "*" never covers
+		// Authorization.
+		if header.EqualFold(name, header.Authorization) {
 			if !cfg.authorization {
-				cfg.refuse(rw, r, reasonHeader, name)
-				return
+				return 0, reasonHeader, name
 			}
 			continue
 		}
 		if !cfg.anyHeader && !cfg.headers.Contains(name) {
-			cfg.refuse(rw, r, reasonHeader, name)
-			return
+			return 0, reasonHeader, name
 		}
 	}
+	return n, "", ""
+}
+
+// grantPreflight writes the headers of an allowed preflight for the requested method and header names.
+func (cfg *config) grantPreflight(rw http.ResponseWriter, r *http.Request, origin []string, requested string, names []string) {
 	// Private Network Access: answer only a preflight that asks, and only when configured. A preflight
 	// that asks without the option configured is still answered, without the grant, because browsers in
 	// PNA's warning-only mode go on with the request anyway.
-	pna := cfg.privateNetwork && hasValue(r.Header[hACRPN], "true")
-
+	pna := cfg.privateNetwork && isTrue(r.Header[header.AccessControlRequestPrivateNetwork])
 	h := rw.Header()
-	vary := lookup(h, hVary)
+	vary := lookup(h, header.Vary)
 	size := cfg.preflightSlots + boolInt(pna)
 	// Access-Control-Allow-Headers answers only a preflight that lists headers. With credentials, "*"
-	// is read literally by browsers (Fetch §3.2.3), so the requested names themselves are sent back,
-	// one per line: each has just been checked to be a token, so sending it cannot inject anything.
-	reflectHeaders := n > 0 && cfg.anyHeader && cfg.credentials
+	// is read literally by browsers (https://fetch.spec.whatwg.org/#http-responses), so the requested
+	// names themselves are sent back, one per line: each has just been checked to be a token, so sending
+	// it cannot inject anything.
+	reflectHeaders := len(names) > 0 && cfg.anyHeader && cfg.credentials
 	switch {
 	case reflectHeaders:
-		size += n
-	case n > 0:
+		size += len(names)
+	case len(names) > 0:
 		size++
 	}
 	w := headerWriter{h: h, vals: cfg.slots.take(size)}
 	if cfg.anyOrigin {
-		w.set(hACAO, "*")
+		w.set(header.AccessControlAllowOrigin, "*")
 	} else {
-		w.set(hACAO, origin[0])
+		w.set(header.AccessControlAllowOrigin, origin[0])
 	}
 	if cfg.credentials {
-		w.set(hACAC, "true")
+		w.set(header.AccessControlAllowCredentials, "true")
 	}
-	// With credentials, "*" is read literally too, so the requested method is sent back (validated above).
+	// With credentials, "*" is read literally too, so the requested method is sent back (validated).
 	if cfg.anyMethod && cfg.credentials {
-		w.set(hACAM, method)
+		w.set(header.AccessControlAllowMethods, requested)
 	} else {
-		w.set(hACAM, cfg.acam)
+		w.set(header.AccessControlAllowMethods, cfg.acam)
 	}
 	switch {
 	case reflectHeaders:
-		w.setAll(hACAH, names[:n])
-	case n > 0:
-		w.set(hACAH, cfg.acah)
+		w.setAll(header.AccessControlAllowHeaders, names)
+	case len(names) > 0:
+		w.set(header.AccessControlAllowHeaders, cfg.acah)
 	}
 	if cfg.maxAge != "" {
-		w.set(hACMA, cfg.maxAge)
+		w.set(header.AccessControlMaxAge, cfg.maxAge)
 	}
 	if pna {
-		w.set(hACAPN, "true")
+		w.set(header.AccessControlAllowPrivateNetwork, "true")
 	}
 	w.appendVary(vary, cfg.preflightVary)
-	rw.WriteHeader(cfg.status)
 }
 
-// refuse answers a refused preflight.
-func (cfg *config) refuse(rw http.ResponseWriter, r *http.Request, reason, value string) {
-	cfg.logRefusal(r, reason, value)
-	rw.WriteHeader(http.StatusForbidden)
-}
-
-// isSafelistedMethod reports whether m is a CORS-safelisted method (Fetch §2.2.1).
-func isSafelistedMethod(m string) bool {
-	return m == http.MethodGet || m == http.MethodHead || m == http.MethodPost
-}
-
-func firstOrEmpty(vs []string) string {
-	if len(vs) == 0 {
-		return ""
-	}
-	return vs[0]
-}
-
-func hasValue(vs []string, v string) bool {
-	return len(vs) == 1 && vs[0] == v
+// isTrue reports whether a request header has exactly one line, "true".
+func isTrue(lines []string) bool {
+	return len(lines) == 1 && lines[0] == "true"
 }

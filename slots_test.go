@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // span is the memory a header value slice may reach: from its first element to the end of its capacity.
@@ -141,7 +143,7 @@ func BenchmarkSlots(b *testing.B) {
 		var p slotPool
 		for b.Loop() {
 			s := p.take(1)
-			s[0] = hOrigin
+			s[0] = header.Origin
 			slotSink = s
 		}
 	})
@@ -155,7 +157,7 @@ func BenchmarkSlots(b *testing.B) {
 	b.Run("alloc", func(b *testing.B) {
 		for b.Loop() {
 			s := make([]string, 1)
-			s[0] = hOrigin
+			s[0] = header.Origin
 			slotSink = s
 		}
 	})

@@ -1,7 +1,8 @@
 // Package headerlist reads the comma-separated lists that CORS request headers carry, within fixed bounds.
 //
-// Access-Control-Request-Headers is a "1#field-name" list (Fetch §3.2.2, RFC 9110 §5.6.1). A browser sends
-// it as one line of lower-case names joined by "," with no spaces (Fetch §4.8 CORS-preflight fetch, step 3),
+// Access-Control-Request-Headers is a "1#field-name" list (https://fetch.spec.whatwg.org/#http-requests,
+// https://httpwg.org/specs/rfc9110.html#abnf.extension). A browser sends it as one line of lower-case names
+// joined by "," with no spaces (https://fetch.spec.whatwg.org/#cors-preflight-fetch),
 // but the list syntax also allows optional whitespace, empty elements and several header lines, and
 // intermediaries and non-browser clients use them. Everything here is bounded: no input costs more than
 // [MaxBytes] bytes of scanning and no call allocates.
@@ -10,6 +11,8 @@ package headerlist
 import (
 	"slices"
 	"strings"
+
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // Bounds on an Access-Control-Request-Headers value. A browser lists every non-safelisted header name of
@@ -21,32 +24,6 @@ const (
 	// MaxElements is the largest number of list elements, empty ones included, that is read.
 	MaxElements = 64
 )
-
-// tchar is RFC 9110 §5.6.2's token character set.
-var tchar = [256]bool{
-	'!': true, '#': true, '$': true, '%': true, '&': true, '\'': true, '*': true, '+': true,
-	'-': true, '.': true, '^': true, '_': true, '`': true, '|': true, '~': true,
-	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
-	'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true, 'g': true, 'h': true, 'i': true,
-	'j': true, 'k': true, 'l': true, 'm': true, 'n': true, 'o': true, 'p': true, 'q': true, 'r': true,
-	's': true, 't': true, 'u': true, 'v': true, 'w': true, 'x': true, 'y': true, 'z': true,
-	'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true, 'G': true, 'H': true, 'I': true,
-	'J': true, 'K': true, 'L': true, 'M': true, 'N': true, 'O': true, 'P': true, 'Q': true, 'R': true,
-	'S': true, 'T': true, 'U': true, 'V': true, 'W': true, 'X': true, 'Y': true, 'Z': true,
-}
-
-// IsToken reports whether s is a non-empty RFC 9110 token, the syntax of both methods and header names.
-func IsToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !tchar[s[i]] {
-			return false
-		}
-	}
-	return true
-}
 
 // Split reads the list carried by lines (the values of every line of one header field) into dst and
 // returns how many names it holds. Elements are trimmed of optional whitespace (SP and HTAB); empty
@@ -76,8 +53,8 @@ func Split(lines []string, dst *[MaxElements]string) (n int, ok bool) {
 			for end < len(line) && line[end] != ',' {
 				end++
 			}
-			if elem := trimOWS(line[start:end]); elem != "" {
-				if !IsToken(elem) {
+			if elem := header.TrimOWS(line[start:end]); elem != "" {
+				if !header.IsToken(elem) {
 					return 0, false
 				}
 				dst[n] = elem
@@ -90,33 +67,6 @@ func Split(lines []string, dst *[MaxElements]string) (n int, ok bool) {
 		}
 	}
 	return n, true
-}
-
-// ListContains reports whether the comma-separated list in line has an element equal to name, in any
-// case. It reads server-side values (such as a Vary header set by a handler), so it has no bound of its own.
-func ListContains(line, name string) bool {
-	for line != "" {
-		elem := line
-		if i := strings.IndexByte(line, ','); i >= 0 {
-			elem, line = line[:i], line[i+1:]
-		} else {
-			line = ""
-		}
-		if EqualFold(trimOWS(elem), name) {
-			return true
-		}
-	}
-	return false
-}
-
-func trimOWS(s string) string {
-	for s != "" && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // Set is a set of header names compared case-insensitively (RFC 9110 §5.1). Build it with [NewSet].
@@ -158,19 +108,19 @@ func (s Set) Contains(name string) bool {
 	}
 	if s.names == nil {
 		for _, n := range s.few {
-			if EqualFold(n, name) {
+			if header.EqualFold(n, name) {
 				return true
 			}
 		}
 		return false
 	}
-	if isLower(name) {
+	if header.IsLower(name) {
 		_, ok := s.names[name]
 		return ok
 	}
 	if len(name) > foldBuf {
 		for n := range s.names {
-			if EqualFold(n, name) {
+			if header.EqualFold(n, name) {
 				return true
 			}
 		}
@@ -178,37 +128,8 @@ func (s Set) Contains(name string) bool {
 	}
 	var buf [foldBuf]byte
 	for i := 0; i < len(name); i++ {
-		buf[i] = lower(name[i])
+		buf[i] = header.LowerByte(name[i])
 	}
 	_, ok := s.names[string(buf[:len(name)])]
 	return ok
-}
-
-// EqualFold reports whether a and b are equal under ASCII case folding.
-func EqualFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lower(a[i]) != lower(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isLower(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }

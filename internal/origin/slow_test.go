@@ -1,4 +1,4 @@
-package cors_test
+package origin
 
 // A reference origin matcher, written straight from the grammar and meant to be obviously correct rather
 // than fast: it parses everything into (scheme, host, port) and compares field by field. The differential

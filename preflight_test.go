@@ -7,43 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// FuzzParsePattern holds that parsing a configured entry never panics, that its canonical form parses to
-// the same pattern (normalising is idempotent), and that an exact entry's canonical form is an origin the
-// request parser accepts, so that a browser's Origin can match it.
-func FuzzParsePattern(f *testing.F) {
-	for _, s := range []string{
-		"*", "null", "", "https://*.example.com", "http://localhost:*", "https://*.example.com:*", "HTTPS://Bücher.Example:443",
-		"http://[0:0::1]:8080", "https://*.com", "http://localhost:3000/", "https://user@example.com", "https://a*.example.com",
-		"http://127.0.0.1:80", "https://☕.example", "https://example.com:0",
-	} {
-		f.Add(s, false)
-		f.Add(s, true)
-	}
-	f.Fuzz(func(t *testing.T, s string, credentials bool) {
-		p, err := parsePattern(s, credentials, false)
-		if err != nil {
-			require.Equal(t, "AllowedOrigins", err.Field)
-			require.Equal(t, s, err.Value)
-			require.NotEmpty(t, err.Reason)
-			return
-		}
-		again, err := parsePattern(p.canonical, credentials, false)
-		require.Nil(t, err, "canonical form %q of %q must be valid", p.canonical, s)
-		require.Equal(t, p, again)
-		if p.exact() {
-			_, ok := parseOrigin(p.canonical)
-			require.True(t, ok, "canonical form %q of %q must be a request origin", p.canonical, s)
-			require.True(t, p.match.Match(p.canonical))
-		}
-		if !p.any {
-			rest := p.canonical[strings.Index(p.canonical, "://")+3:]
-			for i := 0; i < len(rest); i++ {
-				require.True(t, rest[i] > ' ' && rest[i] < 0x7f && !strings.ContainsRune("/?#@", rune(rest[i])), "canonical form %q is printable ASCII without path, query, fragment or userinfo", p.canonical)
-			}
-		}
-	})
-}
-
 // FuzzPreflightMethod holds that any Access-Control-Request-Method is answered without panic or
 // allocation, is allowed exactly when it is a token of at most 64 bytes that the policy lists (byte for
 // byte), that "*" allows, or that is safelisted, and that a credentialed "*" echoes it.
