@@ -132,6 +132,10 @@ func (g *gate) update() int {
 			fmt.Fprintf(g.out, "api: %s: recorded %d features in %s, a new listing\n", p.Path(), len(current[i]), g.listing(p))
 			continue
 		}
+		if len(c.additions) == 0 && len(c.breaks) == 0 {
+			fmt.Fprintf(g.out, "api: %s: %s unchanged (%d features)\n", p.Path(), g.listing(p), len(current[i]))
+			continue
+		}
 		g.reportAdditions(p, c.additions, "recorded")
 		fmt.Fprintf(g.out, "api: %s: recorded %d features in %s (%d added, %d removed or changed)\n",
 			p.Path(), len(current[i]), g.listing(p), len(c.additions), len(c.breaks))

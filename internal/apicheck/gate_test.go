@@ -183,8 +183,8 @@ func TestGateSaysHowToProceed(t *testing.T) {
 		"to: method (*Client) Do(io.Reader) error",
 	}, reported(out), out)
 	assert.Contains(t, out, "api: example.com/lib: 2 incompatible changes against api/lib.txt:")
-	assert.Contains(t, out, "Either undo each change above")
-	assert.Contains(t, out, "it needs a new major version: module example.com/lib/v2")
+	assert.Contains(t, out, "- undo each change above")
+	assert.Contains(t, out, "- if the break is intended, release it as a new major version: module example.com/lib/v2")
 	assert.Contains(t, out, `docs/development.md, "API compatibility"`)
 }
 

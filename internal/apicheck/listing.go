@@ -11,9 +11,9 @@ import (
 )
 
 // listingHeader opens every listing file; lines starting with # are comments.
-const listingHeader = `# The exported API of %s, one feature per line: that of the last release (before v1.0.0,
-# the API proposed for it). make api fails if the code lacks a line; make api-update rewrites this file.
-# See docs/development.md, "API compatibility".
+const listingHeader = `# The exported API of %s, one feature per line.
+# It is the API of the last release (before v1.0.0: the API proposed for it). make api fails if the code
+# lacks a line; make api-update rewrites this file. See docs/development.md, "API compatibility".
 `
 
 // listingName is the file, in the listing directory, that holds the listing of the package at importPath:

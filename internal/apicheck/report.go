@@ -34,10 +34,11 @@ func (g *gate) reportBreaks(p *types.Package, breaks []change) {
 
 // howToProceed says what to do about incompatible changes.
 func (g *gate) howToProceed() {
-	fmt.Fprintf(g.out, `api: code written against the recorded API may no longer compile. Either undo each change above
-     (keep the old name or signature; add the new one beside it and mark the old one "Deprecated:"), or,
-     if the break is intended, it needs a new major version: module %s, and every import path with it.
-     See docs/development.md, "API compatibility".
+	fmt.Fprintf(g.out, `api: code written against the recorded API may no longer compile. Either:
+     - undo each change above (to replace a name or a signature, add the new one beside the old one, and
+       mark the old one "Deprecated:"), or,
+     - if the break is intended, release it as a new major version: module %s
+       (see docs/development.md, "API compatibility").
 `, nextMajor(g.module))
 }
 
