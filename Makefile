@@ -1,17 +1,19 @@
 # The whole check, as CI runs it: `make test`. The demo: `make demo`.
-# Each nested module (examples, browser suite, shared-cache test, benchmarks) is its own Go module, so that
-# none of their dependencies reach the library's go.mod; every target below walks all of them.
+# Each nested module (examples, browser suite, shared-cache test, benchmarks, API gate) is its own Go module, so
+# that none of their dependencies reach the library's go.mod; every target below walks all of them.
 
-MODULES      := . examples internal/browsertest internal/cachetest internal/benchmarks
+MODULES      := . examples internal/browsertest internal/cachetest internal/benchmarks internal/apicheck
+# The public packages, whose exported API `make api` holds to their listings, api/<last path element>.txt.
+API_PACKAGES := . ./corstest
 STATICCHECK  := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # A number of executions, not a duration: before Go 1.27 a duration-bounded run can fail with a bare
 # "context deadline exceeded" at the deadline, with no failing input (go.dev/issue/75804).
 FUZZTIME     ?= 50000x
 MIN_COVERAGE := 95
 
-.PHONY: test deps lint unit fuzz nested bench-smoke bench demo fuzz-long
+.PHONY: test deps lint api api-update unit fuzz nested bench-smoke bench demo fuzz-long
 
-test: deps lint unit fuzz nested bench-smoke
+test: deps lint api unit fuzz nested bench-smoke
 	@echo "make test: all checks passed"
 
 # The browser suite needs Debian's chromium, firefox-esr and webkit2gtk-driver (WebKitWebDriver, run on a
@@ -35,6 +37,17 @@ demo:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@for m in $(MODULES); do echo "== vet + staticcheck: $$m"; (cd $$m && go vet ./... && $(STATICCHECK) ./...) || exit 1; done
+
+# The API gate (internal/apicheck): the exported API of each package of API_PACKAGES against its listing in api/.
+# A removed or changed feature fails, each named, with what to do; an addition passes and is listed. The gate's
+# own tests run first: they plant a removal and a changed signature, and expect exactly those named.
+api:
+	cd internal/apicheck && go test ./... && go run . -root ../.. $(API_PACKAGES)
+
+# Records the current API of API_PACKAGES in api/: when a release is cut, or for a newly guarded package.
+# Records nothing if a change is incompatible, unless API_FLAGS=-allow-breaking (a new major version only).
+api-update:
+	cd internal/apicheck && go run . -root ../.. -update $(API_FLAGS) $(API_PACKAGES)
 
 # The library: race detector, coverage held at $(MIN_COVERAGE)% or more.
 unit:
