@@ -3,6 +3,7 @@ package corstest_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -148,4 +149,50 @@ func TestScanURLScansOneSubtreeOfAServer(t *testing.T) {
 
 	_, err = corstest.ScanURL(context.Background(), nil, "/api/", page)
 	assert.ErrorContains(t, err, "absolute")
+}
+
+// The browser suite found Check missing the Date header that net/http's server adds to every response:
+// a page that may read every header (Access-Control-Expose-Headers: *) reads Date in every engine, and
+// CheckURL said so while Check did not. In-process, Check must read the headers a server adds as
+// CheckURL reads them off the wire.
+func TestCheckReadsTheHeadersNetHTTPsServerAddsAsCheckURLDoes(t *testing.T) {
+	exposeAll := func(status int, body string, set func(h http.Header)) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			w.Header().Set("Access-Control-Expose-Headers", "*")
+			if set != nil {
+				set(w.Header())
+			}
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		})
+	}
+	tests := []struct {
+		name     string
+		h        http.Handler
+		readDate bool
+	}{
+		{"this module's policy, every header exposed", policy(t, cors.Options{AllowedOrigins: []string{"*"}, ExposedHeaders: []string{"*"}}), true},
+		{"a short body, its type sniffed", exposeAll(200, "<html></html>", nil), true},
+		{"a body too long to be buffered, chunked", exposeAll(200, strings.Repeat("a", 4096), nil), true},
+		{"a 204", exposeAll(204, "", nil), true},
+		{"a 500", exposeAll(500, "oops", nil), true},
+		{"a Date the handler set", exposeAll(200, "{}", func(h http.Header) { h.Set("Date", "Tue, 01 Dec 2026 00:00:00 GMT") }), true},
+		{"Date suppressed with a nil value", exposeAll(200, "{}", func(h http.Header) { h["Date"] = nil }), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.h)
+			t.Cleanup(srv.Close)
+			call := corstest.Call{Origin: page, URL: srv.URL + "/x"}
+			wire, err := corstest.CheckURL(context.Background(), srv.Client(), call)
+			require.NoError(t, err)
+			inProcess, err := corstest.Check(tt.h, call)
+			require.NoError(t, err)
+			require.True(t, wire.Allowed, "%v", wire.Err())
+			assert.Equal(t, wire.Readable, inProcess.Readable, "Check reads what CheckURL reads off the wire")
+			assert.Equal(t, tt.readDate, inProcess.CanRead("Date"), "Check: the page reads Date")
+			assert.Equal(t, tt.readDate, wire.CanRead("Date"), "CheckURL: the page reads Date")
+		})
+	}
 }

@@ -20,30 +20,43 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/internal/browsertest/browser"
 )
 
-// TestCorscheckInBrowsers proves corscheck's verdicts equal real browsers': every case is a server
-// behaviour (this library under a policy, or a hand-written handler reproducing a misconfiguration seen
-// in the wild) called once by a page with fetch() and once by the corscheck command (the binary, built
-// from cmd/corscheck, with -json). For each, the browser's verdict, the step it failed at (seen by the
-// server: a preflight and no actual request means the preflight failed), whether it sent a preflight,
-// and the response headers the page could read (Headers iteration) must equal corscheck's verdict,
-// blocked_at, preflight and readable_headers; and the requests corscheck sent must be formed as the
-// browser's were, in the same order: method, path, Origin (null after a cross-origin redirect), and
-// for preflights Access-Control-Request-Method and Access-Control-Request-Headers.
+// TestCorscheckInBrowsers proves that corscheck's and corstest's verdicts equal real browsers'. Every
+// case is a server behaviour (this library under a policy, or a hand-written handler reproducing a
+// misconfiguration seen in the wild) called once by a page with fetch(), then judged, each judge in a
+// subtest of the case and in this order, by:
+//   - corscheck: the command (the binary, built from cmd/corscheck) with -json;
+//   - corstest.CheckURL: the same call to the same live server;
+//   - corstest.Check: the same call, in-process, to the API's handler (the one its server runs), with
+//     the same absolute URL so that the host matches.
+//
+// The browser runs each call once for the three judges. For each judge, the browser's verdict, the step
+// it failed at (seen by the server: a preflight and no actual request means the preflight failed),
+// whether it sent a preflight, and the response headers the page could read (Headers iteration) must
+// equal the judge's verdict, blocked_at (BlockedAt), preflight (Preflight) and readable_headers
+// (Readable); and the requests the judge sent must be formed as the browser's were, in the same order:
+// server, method, path, Origin (null after a cross-origin redirect), and for preflights
+// Access-Control-Request-Method and Access-Control-Request-Headers. Where an engine departs from the
+// standard, every judge must say the standard's verdict and warn of the departure.
 //
 // The network is loopback origins only, which every engine treats as cross-origin without name
 // mapping: the page is on http://localhost:<front>, the API on http://127.0.0.1:<api>, and the target
-// of cross-origin redirects on http://127.0.0.1:<other>. corscheck's requests carry its User-Agent, so
-// the servers tell them from the browser's.
+// of cross-origin redirects on http://127.0.0.1:<other>. Check serves the API's host alone: it must
+// judge every case whose calls stay there (ccCheckCases of them) and refuse, saying why, each case whose
+// call the browser followed to the other server. corscheck's and corstest's requests carry one
+// User-Agent, which the servers tell from the browser's; the judges run one after the other, and each
+// counts its requests from a mark taken when it starts.
 func TestCorscheckInBrowsers(t *testing.T) {
 	bin := buildCorscheck(t)
 	quiet := log.New(io.Discard, "", 0)
 	front := startServer(browser.Page, false, quiet)
 	defer front.Close()
 	var rec ccRecorder
-	api := startServer(rec.wrap("api", ccCases), false, quiet)
+	apiHandler := rec.wrap("api", ccCases)
+	api := startServer(apiHandler, false, quiet)
 	defer api.Close()
 	other := startServer(rec.wrap("other", ccCases), false, quiet)
 	defer other.Close()
@@ -54,74 +67,91 @@ func TestCorscheckInBrowsers(t *testing.T) {
 	browser.ForEach(t, browser.Config{}, func(t *testing.T, b *browser.Browser) {
 		start := time.Now()
 		engine := b.Engine()
-		tally := &browser.Tally{Engine: engine.Name, Version: b.Product()}
+		judges := newCCJudges(engine.Name, b.Product())
 		for i, tc := range ccCases {
 			t.Run(tc.name, func(t *testing.T) {
+				judges.ran.cases++
 				deviation := tc.deviation[engine.Name]
-				tally.Record(t, func() string { return deviation })
 				path := fmt.Sprintf("/cc/%s/%d/x", engine.Name, i)
 				url := n.api + path
 				from := rec.mark()
 				got, err := b.Fetch(n.page, url, tc.req)
 				require.NoError(t, err)
-				seen := rec.since(from, path, false)
+				br := observeBrowser(t, engine, got, rec.since(from, path, false))
+				ctx := fmt.Sprintf("%s: fetch(%s, %+v) from %s\nthe page saw: %+v\nthe servers saw from the browser: %+v",
+					engine.Name, url, tc.req, n.page, got, br.seen)
 
-				rep, code := runCorscheck(t, bin, n.page, url, tc.req)
-				checked := rec.since(from, path, true)
-
-				// What the browser did, as the page and the servers saw it.
-				browserVerdict, blockedAt := "allowed", ""
-				if !got.OK {
-					browserVerdict = "blocked"
-					assert.True(t, engine.Blocked(got), "a blocked fetch rejects with the engine's network error: %q", got.Error)
-					blockedAt = "request"
-					if seen.preflights > 0 && seen.actual == 0 {
-						blockedAt = "preflight"
-					}
-				}
-				readable := make([]string, 0, len(got.Headers))
-				for k := range got.Headers {
-					readable = append(readable, k)
-				}
-				slices.Sort(readable)
-				ctx := fmt.Sprintf("%s: fetch(%s, %+v) from %s\nthe page saw: %+v\nthe servers saw from the browser: %+v, from corscheck: %+v\ncorscheck said: %+v",
-					engine.Name, url, tc.req, n.page, got, seen, checked, rep)
-
-				// The case's own expectation, so that both sides cannot agree on a broken setup.
+				// The case's own expectation, so that the judges and the browser cannot agree on a broken setup.
 				want := tc.want
 				if deviation != "" {
 					want = tc.deviationWant
-				}
-				assert.Equal(t, want, joinVerdict(browserVerdict, blockedAt), "what the browser did\n%s", ctx)
-				assert.Equal(t, tc.want, joinVerdict(rep.Verdict, rep.BlockedAt), "what corscheck said\n%s", ctx)
-				wantCode := 0
-				if rep.Verdict == "blocked" {
-					wantCode = 1
-				}
-				assert.Equal(t, wantCode, code, "corscheck's exit status\n%s", ctx)
-				assert.Positive(t, checked.preflights+checked.actual, "corscheck reached the server\n%s", ctx)
-
-				if deviation != "" {
+					require.NotEmpty(t, tc.deviationWarning, "a deviation names the warning the judges give of it")
 					t.Logf("deviation in %s: %s", engine.Name, deviation)
+				}
+				assert.Equal(t, want, joinVerdict(br.verdict, br.blockedAt), "what the browser did\n%s", ctx)
+
+				t.Run("corscheck", func(t *testing.T) {
+					judges.corscheck.Record(t, func() string { return deviation })
+					rep, code := runCorscheck(t, bin, n.page, url, tc.req)
+					judges.ran.corscheck++
+					checked := rec.since(from, path, true)
+					ctx := fmt.Sprintf("%s\nthe servers saw from corscheck: %+v\ncorscheck said: %+v", ctx, checked, rep)
+
+					assert.Equal(t, tc.want, joinVerdict(rep.Verdict, rep.BlockedAt), "what corscheck said\n%s", ctx)
+					wantCode := 0
+					if rep.Verdict == "blocked" {
+						wantCode = 1
+					}
+					assert.Equal(t, wantCode, code, "corscheck's exit status\n%s", ctx)
+					assert.Positive(t, checked.preflights+checked.actual, "corscheck reached the server\n%s", ctx)
+
+					if deviation != "" {
+						assert.True(t, slices.ContainsFunc(rep.Warnings, func(w ccWarning) bool {
+							return strings.Contains(w.Message, tc.deviationWarning)
+						}), "corscheck warns of %s's deviation (%q)\n%s", engine.Name, tc.deviationWarning, ctx)
+						return
+					}
+					// The differential: corscheck says what the browser did.
+					assert.Equal(t, br.verdict, rep.Verdict, "verdict\n%s", ctx)
+					assert.Equal(t, br.blockedAt, rep.BlockedAt, "blocked_at\n%s", ctx)
+					assert.Equal(t, br.seen.preflights > 0, rep.Preflight != nil, "whether a preflight was sent\n%s", ctx)
+					assert.Equal(t, br.seen.wire, checked.wire, "corscheck's requests are formed as the browser's (server, method, Origin, ACRM, ACRH, in order)\n%s", ctx)
+					corsReadable := []string{}
+					if rep.Request != nil && rep.Verdict == "allowed" {
+						corsReadable = rep.Request.ReadableHeaders
+					}
+					assert.Equal(t, br.readable, corsReadable, "readable_headers\n%s", ctx)
+				})
+
+				call := ccCall(n.page, url, tc.req)
+				t.Run("corstest.CheckURL", func(t *testing.T) {
+					judges.checkURL.Record(t, func() string { return deviation })
+					mark := rec.mark()
+					res, err := corstest.CheckURL(context.Background(), nil, call) // nil: 10 s per request
+					require.NoError(t, err, "CheckURL(%+v)\n%s", call, ctx)
+					judges.ran.checkURL++
+					assertCorstest(t, tc, deviation, br, res, rec.since(mark, path, true), ctx)
+				})
+				if br.seen.offHost > 0 {
+					t.Run("corstest.Check refuses the redirect to another host", func(t *testing.T) {
+						res, err := corstest.Check(apiHandler, call)
+						require.Error(t, err, "the browser followed the call to %s, which Check does not serve; Check said %s\n%s", n.other, describeResult(res), ctx)
+						assert.ErrorContains(t, err, "to "+strings.TrimPrefix(n.other, "http://")+", another host", "Check's refusal names the host it does not serve\n%s", ctx)
+						judges.ran.refused++
+					})
 					return
 				}
-				// The differential: corscheck says what the browser did.
-				assert.Equal(t, browserVerdict, rep.Verdict, "verdict\n%s", ctx)
-				assert.Equal(t, blockedAt, rep.BlockedAt, "blocked_at\n%s", ctx)
-				assert.Equal(t, seen.preflights > 0, rep.Preflight != nil, "whether a preflight was sent\n%s", ctx)
-				assert.Equal(t, seen.wire, checked.wire, "corscheck's requests are formed as the browser's (method, Origin, ACRM, ACRH, in order)\n%s", ctx)
-				corsReadable := []string{}
-				if rep.Request != nil && rep.Verdict == "allowed" {
-					corsReadable = rep.Request.ReadableHeaders
-				}
-				assert.Equal(t, readable, corsReadable, "readable_headers\n%s", ctx)
+				t.Run("corstest.Check", func(t *testing.T) {
+					judges.check.Record(t, func() string { return deviation })
+					mark := rec.mark()
+					res, err := corstest.Check(apiHandler, call)
+					require.NoError(t, err, "Check(%+v)\n%s", call, ctx)
+					judges.ran.check++
+					assertCorstest(t, tc, deviation, br, res, rec.since(mark, path, true), ctx)
+				})
 			})
 		}
-		tally.Wall = time.Since(start)
-		t.Log(strings.Replace(tally.Summary(), "browser-summary", "corscheck-summary", 1))
-		for _, d := range tally.Deviations() {
-			t.Logf("corscheck-deviation engine=%s %s", engine.Name, d)
-		}
+		judges.finish(t, time.Since(start), len(ccCases))
 	})
 }
 
@@ -158,6 +188,13 @@ type ccReport struct {
 	Problems []struct {
 		Step, Check, Message, Fix string
 	} `json:"problems"`
+	Warnings []ccWarning `json:"warnings"`
+}
+
+// ccWarning is one of corscheck's warnings.
+type ccWarning struct {
+	Check   string `json:"check"`
+	Message string `json:"message"`
 }
 
 // runCorscheck explains the page's call with the command.
@@ -205,18 +242,23 @@ type ccRecorder struct {
 }
 
 type ccExchange struct {
+	server    string // "api" or "other"
 	path      string
 	preflight bool
-	corscheck bool
-	// wire is what identifies the request as a browser forms it: method, Origin, and for a preflight
-	// Access-Control-Request-Method and -Headers.
+	// tool is set for the requests of corscheck and corstest, which carry one User-Agent
+	// (fetch.DefaultUserAgent); the others are the browser's.
+	tool bool
+	// wire is what identifies the request as a browser forms it: the server, method, path, Origin, and
+	// for a preflight Access-Control-Request-Method and -Headers.
 	wire string
 }
 
 // ccSeen counts a case's requests, and lists them as formed on the wire.
 type ccSeen struct {
 	preflights, actual int
-	wire               []string
+	// offHost counts the requests that reached another server than the API's.
+	offHost int
+	wire    []string
 }
 
 func (r *ccRecorder) mark() int {
@@ -226,20 +268,23 @@ func (r *ccRecorder) mark() int {
 }
 
 // since counts the requests for the case at path (on any server) since mark, from the browser or from
-// corscheck.
-func (r *ccRecorder) since(mark int, path string, corscheck bool) ccSeen {
+// the tools (corscheck and corstest).
+func (r *ccRecorder) since(mark int, path string, tool bool) ccSeen {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var s ccSeen
 	prefix := path[:strings.LastIndex(path, "/")+1]
 	for _, e := range r.seen[mark:] {
-		if !strings.HasPrefix(e.path, prefix) || e.corscheck != corscheck {
+		if !strings.HasPrefix(e.path, prefix) || e.tool != tool {
 			continue
 		}
 		if e.preflight {
 			s.preflights++
 		} else {
 			s.actual++
+		}
+		if e.server != "api" {
+			s.offHost++
 		}
 		s.wire = append(s.wire, e.wire)
 	}
@@ -262,10 +307,11 @@ func (r *ccRecorder) wrap(server string, cases []ccCase) http.Handler {
 		}
 		r.mu.Lock()
 		r.seen = append(r.seen, ccExchange{
+			server:    server,
 			path:      req.URL.Path,
 			preflight: req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != "",
-			corscheck: strings.Contains(req.Header.Get("User-Agent"), "corscheck"),
-			wire: fmt.Sprintf("%s %s Origin=%q ACRM=%q ACRH=%q", req.Method, req.URL.Path, req.Header.Values("Origin"),
+			tool:      strings.Contains(req.Header.Get("User-Agent"), "corscheck"),
+			wire: fmt.Sprintf("%s: %s %s Origin=%q ACRM=%q ACRH=%q", server, req.Method, req.URL.Path, req.Header.Values("Origin"),
 				req.Header.Values("Access-Control-Request-Method"), req.Header.Values("Access-Control-Request-Headers")),
 		})
 		if handlers[i] == nil {
@@ -287,12 +333,14 @@ type ccCase struct {
 	server func(server string) http.Handler
 	req    browser.Request
 	// want is the standard's verdict, "allowed", "blocked@preflight" or "blocked@request": corscheck
-	// must say it, and every engine must do it unless deviation names how the engine departs.
+	// and corstest must say it, and every engine must do it unless deviation names how the engine departs.
 	want string
 	// deviation, per engine, names a documented departure from the Fetch standard; the engine must
-	// then do deviationWant, while corscheck still says want.
-	deviation     map[string]string
-	deviationWant string
+	// then do deviationWant, while corscheck and corstest still say want, with a warning that contains
+	// deviationWarning.
+	deviation        map[string]string
+	deviationWant    string
+	deviationWarning string
 }
 
 func (c ccCase) build(server string) http.Handler {
@@ -402,6 +450,10 @@ func redirectCase(name, target string, redirectHeaders, targetHeaders []string, 
 }
 
 const webkitAuthorization = "Access-Control-Allow-Headers: * covers Authorization, against Fetch's CORS non-wildcard request-header name rule (WebKit has no switch for it)"
+
+// webkitAuthorizationWarning is what corscheck's and corstest's warning says of it, naming WebKit by
+// its browser.
+const webkitAuthorizationWarning = "Safari still let '*' cover Authorization"
 
 func init() {
 	// The targets are known only once the servers run: the redirect handlers read ccTargets then.
@@ -519,7 +571,7 @@ func ccHandCases() []ccCase {
 		{name: "hand: ACAO null for a real origin", server: ccHand(reflectPreflight, acao("null")), req: get(), want: atRequest},
 		{name: "hand: no ACAO at all", server: ccHand(reflectPreflight, setHeaders()), req: get(), want: atRequest},
 		{name: "hand: ACAH * with Authorization", server: ccHand(okPre("Access-Control-Allow-Headers", "*"), acao("*")), req: with("GET", "Authorization", "Bearer t"), want: atPreflight,
-			deviation: map[string]string{browser.WebKit: webkitAuthorization}, deviationWant: allowed},
+			deviation: map[string]string{browser.WebKit: webkitAuthorization}, deviationWant: allowed, deviationWarning: webkitAuthorizationWarning},
 		{name: "hand: ACAH * and Authorization", server: ccHand(okPre("Access-Control-Allow-Headers", "*, Authorization"), acao("*")), req: with("GET", "Authorization", "Bearer t", "X-Other", "1"), want: allowed},
 		{name: "hand: ACAH * for a custom header", server: ccHand(okPre("Access-Control-Allow-Headers", "*"), acao("*")), req: with("GET", "X-Custom", "1"), want: allowed},
 		{name: "hand: ACAH in another case", server: ccHand(okPre("Access-Control-Allow-Headers", "X-TOKEN"), acao("*")), req: with("GET", "x-token", "1"), want: allowed},

@@ -12,6 +12,11 @@
 // firefox.go over WebDriver BiDi, webkit.go over W3C WebDriver with Xvfb),
 // and the cases written once.
 //
+// TestCorscheckInBrowsers runs the same engines on 87 server behaviours and
+// proves that three judges give each call the browser's verdict: the
+// corscheck command, corstest.CheckURL over the network, and corstest.Check
+// in-process on the 84 behaviours that stay on the API's host.
+//
 // The suite needs Debian's chromium, firefox-esr and webkit2gtk-driver (with
 // xvfb and xauth): apt-get update && apt-get install -y
 // --no-install-recommends chromium firefox-esr webkit2gtk-driver xvfb xauth.

@@ -421,3 +421,25 @@ func TestClientReportsTheCallersBoundWithItsCauseNotAsItsOwnTimeout(t *testing.T
 		})
 	}
 }
+
+func TestHandlerTransportDatesEveryResponseAsNetHTTPsServerDoes(t *testing.T) {
+	serve := func(status int, set func(h http.Header)) http.Header {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if set != nil {
+				set(w.Header())
+			}
+			w.WriteHeader(status)
+		})
+		res, err := HandlerTransport{Handler: h}.RoundTrip(httptest.NewRequest("GET", "https://api.example.net/", nil))
+		require.NoError(t, err)
+		return res.Header
+	}
+	for _, status := range []int{200, 204, 304, 500} {
+		date := serve(status, nil).Get("Date")
+		_, err := http.ParseTime(date)
+		assert.NoError(t, err, "a %d is dated in HTTP's format: %q", status, date)
+	}
+	own := "Tue, 01 Dec 2026 00:00:00 GMT"
+	assert.Equal(t, []string{own}, serve(200, func(h http.Header) { h.Set("Date", own) })["Date"], "the handler's Date is kept, alone")
+	assert.NotContains(t, serve(200, func(h http.Header) { h["Date"] = nil }), "Date", "a nil Date suppresses it")
+}

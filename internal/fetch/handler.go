@@ -9,12 +9,14 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // HandlerTransport is an http.RoundTripper that serves every request with Handler in-process, as if
 // Handler were the server behind every host: no listener, no network. Response headers are put in the
 // form a client would read them off the wire (canonical names, values trimmed), so that a handler that
-// writes to its header map directly is judged as a browser would judge it.
+// writes to its header map directly is judged as a browser would judge it, with the headers net/http's
+// server adds (Date, a sniffed Content-Type, Content-Length or Transfer-Encoding).
 type HandlerTransport struct {
 	Handler http.Handler
 	// BodyLimit bounds how much of the body is kept; zero means DefaultBodyLimit.
@@ -89,6 +91,11 @@ func (w *recorder) WriteHeader(status int) {
 		for _, v := range vs {
 			w.sent[ck] = append(w.sent[ck], strings.Trim(v, " \t"))
 		}
+	}
+	// net/http's server dates every response, whatever its status, unless the handler's map has the
+	// key "Date" (a nil value suppresses it).
+	if _, ok := w.header["Date"]; !ok {
+		w.sent.Add("Date", time.Now().UTC().Format(http.TimeFormat))
 	}
 }
 
