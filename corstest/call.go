@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/method"
 )
 
 // APIOrigin is the origin [Check] resolves a path against: a reserved name (.invalid never resolves)
@@ -33,15 +34,15 @@ type Call struct {
 // String describes the call as a test failure names it: "PUT /api/items/1 from http://localhost:3000
 // (credentials: include)".
 func (c Call) String() string {
-	method := c.Method
-	if method == "" {
-		method = "GET"
+	verb := c.Method
+	if verb == "" {
+		verb = "GET"
 	}
 	creds := c.Credentials
 	if creds == "" {
 		creds = string(fetch.CredentialsSameOrigin)
 	}
-	return fmt.Sprintf("%s %s from %s (credentials: %s)", fetch.NormalizeMethod(method), c.URL, c.Origin, creds)
+	return fmt.Sprintf("%s %s from %s (credentials: %s)", method.Normalize(verb), c.URL, c.Origin, creds)
 }
 
 // errPathOnly is CheckURL's refusal of a path: it has no API to resolve it against.

@@ -72,8 +72,8 @@ func runExplain(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	}
 	tr, err := client.Do(ctx, req)
 	if err != nil {
-		if errors.Is(err, fetch.ErrUsage) {
-			fmt.Fprintf(stderr, "corscheck: %s\n", printable(strings.TrimPrefix(err.Error(), fetch.ErrUsage.Error()+": ")))
+		if refused := (*fetch.RequestError)(nil); errors.As(err, &refused) {
+			fmt.Fprintf(stderr, "corscheck: %s\n", printable(refused.Reason))
 		} else {
 			fmt.Fprintf(stderr, "corscheck: network error: %s\n", printable(err.Error()))
 		}

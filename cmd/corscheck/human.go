@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/method"
 )
 
 // shownHeaders are the response headers the human output prints: the ones CORS decisions rest on.
@@ -136,12 +137,12 @@ func printHeaders(w io.Writer, h http.Header) {
 	}
 }
 
-// preflightReason says why the first cross-origin request, with method and CORS-unsafe header names,
+// preflightReason says why the first cross-origin request, with verb and CORS-unsafe header names,
 // was or was not preflighted.
-func preflightReason(method string, unsafe []string) string {
+func preflightReason(verb string, unsafe []string) string {
 	var why []string
-	if !fetch.IsSafelistedMethod(method) {
-		why = append(why, fmt.Sprintf("%s is not a CORS-safelisted method (GET, HEAD, POST)", method))
+	if !method.IsSafelisted(verb) {
+		why = append(why, fmt.Sprintf("%s is not a CORS-safelisted method (GET, HEAD, POST)", verb))
 	}
 	if len(unsafe) > 0 {
 		why = append(why, fmt.Sprintf("the request sets %s, not CORS-safelisted (only Accept, Accept-Language, Content-Language, and Content-Type or Range with restricted values are)", strings.Join(unsafe, ", ")))

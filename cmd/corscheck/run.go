@@ -17,6 +17,7 @@ import (
 
 	"github.com/crossorigin/cors"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // Exit statuses.
@@ -167,7 +168,7 @@ func parseHeader(s string) (fetch.Field, error) {
 		return fetch.Field{}, fmt.Errorf("-H %q has no colon: write it 'Name: value'", s)
 	}
 	name = strings.TrimSpace(name)
-	if !fetch.IsToken(name) {
+	if !header.IsToken(name) {
 		return fetch.Field{}, fmt.Errorf("-H %q: %q is not a header name", s, name)
 	}
 	return fetch.Field{Name: name, Value: value}, nil
@@ -220,7 +221,7 @@ func setup(o *options) (*fetch.Client, fetch.Request, *cors.Cors, error) {
 		var cs []*http.Cookie
 		for _, c := range o.cookies {
 			name, value, ok := strings.Cut(c, "=")
-			if !ok || !fetch.IsToken(strings.TrimSpace(name)) {
+			if !ok || !header.IsToken(strings.TrimSpace(name)) {
 				return nil, req, nil, fmt.Errorf("-cookie %q: write it name=value", c)
 			}
 			cs = append(cs, &http.Cookie{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})

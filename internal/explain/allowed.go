@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // grantHeaders are the response headers that grant a call, in the order a reader checks them.
 var grantHeaders = []string{
-	"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
-	"Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
+	header.AccessControlAllowOrigin, header.AccessControlAllowCredentials,
+	header.AccessControlAllowMethods, header.AccessControlAllowHeaders,
 }
 
 // Allowance says what let an allowed call through: that CORS did not apply (the page's own origin), or
@@ -52,7 +53,7 @@ func AllowedFix(tr *fetch.Trace, origin string) string {
 	switch {
 	case r == nil || !r.CORS:
 		return "A page on the API's own origin reads it whatever the CORS policy: serve the API on another origin, or stop the call on the server."
-	case r.ResponseHeader.Get("Access-Control-Allow-Origin") == "*":
+	case r.ResponseHeader.Get(header.AccessControlAllowOrigin) == "*":
 		return fmt.Sprintf("The response answers Access-Control-Allow-Origin: *, which lets every origin read it without credentials: list the origins that may read it (AllowedOrigins) instead of \"*\", if %s must not.", origin)
 	}
 	return fmt.Sprintf("Remove %s from the allowed origins, or the wildcard pattern or AllowOriginFunc that admits it.", origin)
@@ -70,7 +71,7 @@ func Unreadable(tr *fetch.Trace, name string, credentialed bool) *Problem {
 	if r == nil {
 		return nil // not blocked, so a request was sent: unreachable
 	}
-	exposed, _, _ := fetch.ExtractHeaderListValues(r.ResponseHeader, "Access-Control-Expose-Headers", fetch.IsToken)
+	exposed, _, _ := fetch.ExtractHeaderListValues(r.ResponseHeader, header.AccessControlExposeHeaders, header.IsToken)
 	switch {
 	case lower == "set-cookie" || lower == "set-cookie2":
 		p.Message = fmt.Sprintf("The page can never read %s: browsers filter it out of every response.", name)

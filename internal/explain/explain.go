@@ -13,6 +13,7 @@ import (
 
 	"github.com/crossorigin/cors"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // Tool names, in a front end's own terms, what a fix may ask of the call itself.
@@ -71,15 +72,16 @@ func problems(in Input) []Problem {
 	unsafe := last.RequestedHeaders()
 	failures := []*fetch.Failure{tr.Failure}
 	if last.Kind == fetch.KindPreflight {
-		failures = fetch.PreflightFailures(last.Status, last.ResponseHeader, last.RequestHeader.Get("Origin"),
-			last.RequestHeader.Get("Access-Control-Request-Method"), unsafe, credentialed, false)
-		if failures[0].Check == fetch.CheckStatus && last.ResponseHeader.Get("Access-Control-Allow-Origin") == "" {
+		p := fetch.Preflight{Origin: last.RequestHeader.Get(header.Origin), Method: last.RequestHeader.Get(header.AccessControlRequestMethod),
+			HeaderNames: unsafe, Credentials: credentialed}
+		failures = p.Failures(last.Status, last.ResponseHeader)
+		if failures[0].Check == fetch.CheckStatus && last.ResponseHeader.Get(header.AccessControlAllowOrigin) == "" {
 			// Nothing CORS answered: the other checks would only repeat that the headers are missing.
 			failures = failures[:1]
 		}
 	}
 	fc := fixContext{
-		origin: last.RequestHeader.Get("Origin"), method: tr.Method, credentialed: credentialed,
+		origin: last.RequestHeader.Get(header.Origin), method: tr.Method, credentialed: credentialed,
 		unsafe: unsafe, ex: last, policy: in.Policy,
 	}
 	out := make([]Problem, 0, len(failures))
@@ -94,24 +96,6 @@ func problems(in Input) []Problem {
 func DecisiveHeader(name string) bool {
 	n := strings.ToLower(name)
 	return strings.HasPrefix(n, "access-control-") || n == "vary" || n == "location"
-}
-
-// Varies reports whether the response headers h vary on name: a Vary line lists it, or "*".
-func Varies(h map[string][]string, name string) bool {
-	for k, lines := range h {
-		if !strings.EqualFold(k, "Vary") {
-			continue
-		}
-		for _, line := range lines {
-			for v := range strings.SplitSeq(line, ",") {
-				v = strings.TrimSpace(v)
-				if strings.EqualFold(v, name) || v == "*" {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // sentence upper-cases the first letter and ends with a full stop.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/crossorigin/cors"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
+	"github.com/crossorigin/cors/internal/method"
 )
 
 // fixContext is what the fix of a failure depends on.
@@ -77,10 +79,10 @@ func splitList(v string) []string {
 
 func (c fixContext) fixStatus(f *fetch.Failure) string {
 	if f.Reason == fetch.ReasonRedirected {
-		loc := c.ex.ResponseHeader.Get("Location")
+		loc := c.ex.ResponseHeader.Get(header.Location)
 		return fmt.Sprintf("Browsers never follow a redirect for a preflight (this one goes to %q): call the final URL from the page (a missing or extra trailing slash, or http instead of https?), or let the CORS middleware answer OPTIONS before anything redirects.", loc)
 	}
-	corsHeaders := c.ex.ResponseHeader.Get("Access-Control-Allow-Origin") != ""
+	corsHeaders := c.ex.ResponseHeader.Get(header.AccessControlAllowOrigin) != ""
 	switch {
 	case c.policy != nil && !corsHeaders:
 		return c.policyFix(f)
@@ -98,7 +100,7 @@ func (c fixContext) fixStatus(f *fetch.Failure) string {
 // needList names the method and headers the policy must allow for this call.
 func (c fixContext) needList() string {
 	var parts []string
-	if !fetch.IsSafelistedMethod(c.method) {
+	if !method.IsSafelisted(c.method) {
 		parts = append(parts, c.method+" in AllowedMethods")
 	}
 	if len(c.unsafe) > 0 {
@@ -133,7 +135,7 @@ func (c fixContext) policyFix(f *fetch.Failure) string {
 			fixes = append(fixes, fmt.Sprintf("add %s to allowed_origins", c.origin))
 		}
 	}
-	if !fetch.IsSafelistedMethod(c.method) && !slices.Contains(opts.AllowedMethods, c.method) && !slices.Contains(opts.AllowedMethods, "*") {
+	if !method.IsSafelisted(c.method) && !slices.Contains(opts.AllowedMethods, c.method) && !slices.Contains(opts.AllowedMethods, "*") {
 		fixes = append(fixes, fmt.Sprintf("add %s to allowed_methods", c.method))
 	}
 	star := slices.Contains(opts.AllowedHeaders, "*")
@@ -189,7 +191,7 @@ func (c fixContext) fixOrigin(f *fetch.Failure) string {
 func (c fixContext) fixMethod(f *fetch.Failure) string {
 	listed := splitList(f.Got)
 	if slices.ContainsFunc(listed, func(m string) bool { return strings.EqualFold(m, f.Name) && m != f.Name }) {
-		if fetch.NormalizeMethod(f.Name) == f.Name && strings.ToUpper(f.Name) == f.Name {
+		if method.Normalize(f.Name) == f.Name && strings.ToUpper(f.Name) == f.Name {
 			return fmt.Sprintf("Methods compare case-sensitively and browsers send %s in upper case: write %s, not %q, in Access-Control-Allow-Methods.", f.Name, f.Name, strings.ToLower(f.Name))
 		}
 		return fmt.Sprintf("Methods compare case-sensitively and fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so the page sends %q: write method: %q in the fetch() call, or allow %q.", f.Name, strings.ToUpper(f.Name), f.Name)

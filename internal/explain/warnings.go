@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // Warning is what works but is fragile, or what the browser did that a developer may not expect.
@@ -111,7 +112,7 @@ func maxAge(tr *fetch.Trace) (Warning, bool) {
 	w := Warning{Check: WarnMaxAge}
 	switch secs, present, valid := fetch.MaxAge(p.ResponseHeader); {
 	case present && !valid:
-		w.Message = fmt.Sprintf("Access-Control-Max-Age %q is not a number of seconds: browsers cache this preflight for 5 seconds only.", p.ResponseHeader.Get("Access-Control-Max-Age"))
+		w.Message = fmt.Sprintf("Access-Control-Max-Age %q is not a number of seconds: browsers cache this preflight for 5 seconds only.", p.ResponseHeader.Get(header.AccessControlMaxAge))
 	case present && secs == 0:
 		w.Message = "Access-Control-Max-Age is 0: browsers send a preflight before every such call."
 	case secs > fetch.FirefoxMaxAge:
@@ -134,13 +135,13 @@ func actual(tr *fetch.Trace, tool Tool) []Warning {
 		return nil
 	}
 	var ws []Warning
-	acao := r.ResponseHeader.Get("Access-Control-Allow-Origin")
-	if acao != "" && acao != "*" && !Varies(r.ResponseHeader, "Origin") {
+	acao := r.ResponseHeader.Get(header.AccessControlAllowOrigin)
+	if acao != "" && acao != "*" && !header.Varies(r.ResponseHeader.Values(header.Vary), header.Origin) {
 		ws = append(ws, Warning{Check: WarnVary,
 			Message: fmt.Sprintf("The response allows %s without 'Vary: Origin': unless the server sends this same value to every origin, a shared cache can serve this answer to another origin (and another origin's to this one).", acao),
 			Fix:     "Add Vary: Origin to every response whose CORS headers depend on the Origin."})
 	}
-	if acao == "*" && r.ResponseHeader.Get("Access-Control-Allow-Credentials") == "true" {
+	if acao == "*" && r.ResponseHeader.Get(header.AccessControlAllowCredentials) == "true" {
 		ws = append(ws, Warning{Check: WarnAllowOrigin, Message: fmt.Sprintf("The response has Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: a credentialed call (%s) fails against it.", tool.Include)})
 	}
 	return ws

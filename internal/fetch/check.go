@@ -6,19 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-)
 
-// Header names, in net/http's canonical form.
-const (
-	hOrigin = "Origin"
-	hACRM   = "Access-Control-Request-Method"
-	hACRH   = "Access-Control-Request-Headers"
-	hACAO   = "Access-Control-Allow-Origin"
-	hACAC   = "Access-Control-Allow-Credentials"
-	hACAM   = "Access-Control-Allow-Methods"
-	hACAH   = "Access-Control-Allow-Headers"
-	hACEH   = "Access-Control-Expose-Headers"
-	hACMA   = "Access-Control-Max-Age"
+	"github.com/crossorigin/cors/internal/header"
+	"github.com/crossorigin/cors/internal/method"
 )
 
 // The checks a Failure can name. They are stable: corscheck's JSON output carries them.
@@ -113,7 +103,7 @@ func (f *Failure) Error() string {
 	return f.Check + ": " + f.Reason
 }
 
-// get is Fetch §2.2 "get" of a header list: every line of name, joined with ", ", and whether there was any.
+// get is https://fetch.spec.whatwg.org/#concept-header-list-get of a header list: every line of name, joined with ", ", and whether there was any.
 func get(h http.Header, name string) (string, bool) {
 	vs := h.Values(name)
 	if len(vs) == 0 {
@@ -122,16 +112,16 @@ func get(h http.Header, name string) (string, bool) {
 	return strings.Join(vs, ", "), true
 }
 
-// CORSCheck is Fetch §4.9 "CORS check": whether the response headers h let a page on origin (its
+// CORSCheck is https://fetch.spec.whatwg.org/#cors-check: whether the response headers h let a page on origin (its
 // serialization, "null" for an opaque or redirect-tainted origin) read the response, credentialed or
 // not. It returns nil on success.
 func CORSCheck(h http.Header, origin string, credentials bool) *Failure {
-	acao, ok := get(h, hACAO)
+	acao, ok := get(h, header.AccessControlAllowOrigin)
 	if !ok {
 		return &Failure{Check: CheckAllowOrigin, Reason: ReasonMissing, Want: origin}
 	}
 	// Two lines, even identical ones, are joined by "get" into a value no origin equals.
-	if len(h.Values(hACAO)) > 1 || strings.Contains(acao, ",") {
+	if len(h.Values(header.AccessControlAllowOrigin)) > 1 || strings.Contains(acao, ",") {
 		return &Failure{Check: CheckAllowOrigin, Reason: ReasonMultiple, Got: acao, Want: origin}
 	}
 	if acao == "*" {
@@ -146,7 +136,7 @@ func CORSCheck(h http.Header, origin string, credentials bool) *Failure {
 	if !credentials {
 		return nil
 	}
-	acac, ok := get(h, hACAC)
+	acac, ok := get(h, header.AccessControlAllowCredentials)
 	switch {
 	case !ok:
 		return &Failure{Check: CheckAllowCredentials, Reason: ReasonMissing, Want: "true"}
@@ -156,38 +146,47 @@ func CORSCheck(h http.Header, origin string, credentials bool) *Failure {
 	return nil
 }
 
-// IsOKStatus reports whether s is an ok status, 200 to 299 (Fetch §2.2.3).
+// IsOKStatus reports whether s is an ok status, 200 to 299 (https://fetch.spec.whatwg.org/#ok-status).
 func IsOKStatus(s int) bool { return 200 <= s && s <= 299 }
 
-// IsRedirectStatus reports whether s is a redirect status: 301, 302, 303, 307 or 308 (Fetch §2.2.3).
+// IsRedirectStatus reports whether s is a redirect status: 301, 302, 303, 307 or 308 (https://fetch.spec.whatwg.org/#redirect-status).
 func IsRedirectStatus(s int) bool {
 	return s == 301 || s == 302 || s == 303 || s == 307 || s == 308
 }
 
-// PreflightCheck judges the response (status, headers h) to a preflight for a request with this method
-// (as sent) and CORS-unsafe request-header names (lower case, see [UnsafeRequestHeaderNames]), from
-// origin, credentialed or not (the actual request's credentials mode: Fetch §4.8 "CORS-preflight
-// fetch", steps 5–10). authorizationByWildcard models the browsers that let "*" cover Authorization;
-// the standard never does. It returns nil when the browser goes on to send the actual request, else the
-// first check that fails, in the standard's order.
-func PreflightCheck(status int, h http.Header, origin, method string, unsafeNames []string, credentials, authorizationByWildcard bool) *Failure {
-	fs := PreflightFailures(status, h, origin, method, unsafeNames, credentials, authorizationByWildcard)
+// A Preflight is what a CORS-preflight request asked, and for whom: the input of its checks
+// (https://fetch.spec.whatwg.org/#cors-preflight-fetch).
+type Preflight struct {
+	Origin      string   // the serialized origin sent, "null" after a cross-origin redirect
+	Method      string   // the method asked for, as sent
+	HeaderNames []string // the CORS-unsafe request-header names asked for, lower case (see [UnsafeRequestHeaderNames])
+	// Credentials: the actual request's credentials mode is "include".
+	Credentials bool
+	// AuthorizationByWildcard judges as the browsers that let "Access-Control-Allow-Headers: *" cover
+	// Authorization (WebKit; Chromium and Firefox by default); the standard never does.
+	AuthorizationByWildcard bool
+}
+
+// Check judges the response (status, headers h) to the preflight p. It returns nil when the browser
+// goes on to send the actual request, else the first check that fails, in the standard's order.
+func (p Preflight) Check(status int, h http.Header) *Failure {
+	fs := p.Failures(status, h)
 	if len(fs) == 0 {
 		return nil
 	}
 	return fs[0]
 }
 
-// PreflightFailures is PreflightCheck's list of every check the response fails, each judged on its own,
-// in the standard's order (the first is the one a browser reports): one for the origin or status, one
-// for the method, one per request header not covered. A malformed method or header list stops there,
-// since nothing after it can be judged.
-func PreflightFailures(status int, h http.Header, origin, method string, unsafeNames []string, credentials, authorizationByWildcard bool) []*Failure {
+// Failures is Check's list of every check the response fails, each judged on its own, in the standard's
+// order (the first is the one a browser reports): one for the origin or status, one for the method, one
+// per request header not covered. A malformed method or header list stops there, since nothing after it
+// can be judged.
+func (p Preflight) Failures(status int, h http.Header) []*Failure {
 	var out []*Failure
 	fail := func(check, reason, got, name string) {
 		out = append(out, &Failure{Check: check, Reason: reason, Got: got, Name: name, Status: status, Preflight: true})
 	}
-	f := CORSCheck(h, origin, credentials)
+	f := CORSCheck(h, p.Origin, p.Credentials)
 	if f != nil && f.Reason == ReasonMissing && f.Check == CheckAllowOrigin && !IsOKStatus(status) {
 		// Both fail; the status says more about why (a router or an auth layer answered).
 		f = nil
@@ -203,46 +202,58 @@ func PreflightFailures(status int, h http.Header, origin, method string, unsafeN
 		}
 		fail(CheckStatus, reason, strconv.Itoa(status), "")
 	}
-	acam, _ := get(h, hACAM)
-	methods, _, ok := ExtractHeaderListValues(h, hACAM, IsToken)
+	acam, _ := get(h, header.AccessControlAllowMethods)
+	methods, _, ok := ExtractHeaderListValues(h, header.AccessControlAllowMethods, header.IsToken)
 	if !ok {
-		fail(CheckAllowMethods, ReasonMalformed, acam, method)
+		fail(CheckAllowMethods, ReasonMalformed, acam, p.Method)
 		return out
 	}
-	acah, _ := get(h, hACAH)
-	names, _, ok := ExtractHeaderListValues(h, hACAH, IsToken)
+	acah, _ := get(h, header.AccessControlAllowHeaders)
+	names, _, ok := ExtractHeaderListValues(h, header.AccessControlAllowHeaders, header.IsToken)
 	if !ok {
 		fail(CheckAllowHeaders, ReasonMalformed, acah, "")
 		return out
 	}
-	// Step 8: methods compare byte for byte; "*" is a wildcard only without credentials.
-	if !slices.Contains(methods, method) && !IsSafelistedMethod(method) && (credentials || !slices.Contains(methods, "*")) {
-		fail(CheckAllowMethods, ReasonNotAllowed, acam, method)
+	// Methods compare byte for byte; "*" is a wildcard only without credentials.
+	if !slices.Contains(methods, p.Method) && !method.IsSafelisted(p.Method) && (p.Credentials || !slices.Contains(methods, "*")) {
+		fail(CheckAllowMethods, ReasonNotAllowed, acam, p.Method)
 	}
-	star := !credentials && slices.Contains(names, "*")
+	for _, f := range p.headerFailures(names) {
+		fail(CheckAllowHeaders, f.reason, acah, f.name)
+	}
+	return out
+}
+
+// headerFailure is a request header the preflight's Access-Control-Allow-Headers does not cover.
+type headerFailure struct{ reason, name string }
+
+// headerFailures judges the requested header names against the allowed ones, names.
+func (p Preflight) headerFailures(names []string) []headerFailure {
+	var out []headerFailure
+	star := !p.Credentials && slices.Contains(names, "*")
 	listed := func(n string) bool {
-		return slices.ContainsFunc(names, func(m string) bool { return asciiEqualFold(m, n) })
+		return slices.ContainsFunc(names, func(m string) bool { return header.EqualFold(m, n) })
 	}
-	// Step 9: Authorization is a CORS non-wildcard request-header name, checked first.
-	for _, n := range unsafeNames {
-		if asciiEqualFold(n, "authorization") && !listed(n) && !(authorizationByWildcard && star) {
+	// https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name: Authorization is checked
+	// first, and "*" never covers it.
+	for _, n := range p.HeaderNames {
+		if header.EqualFold(n, header.Authorization) && !listed(n) && !(p.AuthorizationByWildcard && star) {
 			reason := ReasonNotAllowed
 			if star {
 				reason = ReasonAuthorizationWildcard
 			}
-			fail(CheckAllowHeaders, reason, acah, "authorization")
+			out = append(out, headerFailure{reason, "authorization"})
 		}
 	}
-	// Step 10.
-	for _, n := range unsafeNames {
-		if !asciiEqualFold(n, "authorization") && !listed(n) && !star {
-			fail(CheckAllowHeaders, ReasonNotAllowed, acah, n)
+	for _, n := range p.HeaderNames {
+		if !header.EqualFold(n, header.Authorization) && !listed(n) && !star {
+			out = append(out, headerFailure{ReasonNotAllowed, n})
 		}
 	}
 	return out
 }
 
-// ExtractHeaderListValues is Fetch §2.2 "extract header list values" for a "#element" list header (such
+// ExtractHeaderListValues is https://fetch.spec.whatwg.org/#extract-header-list-values for a "#element" list header (such
 // as Access-Control-Allow-Methods): the elements of every line of name, empty ones skipped, each trimmed
 // of optional whitespace. present is false when h has no such header; ok is false when an element fails
 // valid (the header is then a failure, not a list).
@@ -276,11 +287,11 @@ const (
 	FirefoxMaxAge = 86400
 )
 
-// MaxAge reads Access-Control-Max-Age (Fetch §4.8 step 11): the seconds a browser may cache the
+// MaxAge reads Access-Control-Max-Age (https://fetch.spec.whatwg.org/#cors-preflight-fetch, its max-age): the seconds a browser may cache the
 // preflight's result before the browser's own cap, and whether the header was present and valid. An
 // absent or invalid value (not delta-seconds: "-1", "1.5", two values) means DefaultMaxAge.
 func MaxAge(h http.Header) (seconds int64, present, valid bool) {
-	lines := h.Values(hACMA)
+	lines := h.Values(header.AccessControlMaxAge)
 	if len(lines) == 0 {
 		return DefaultMaxAge, false, true
 	}
@@ -300,36 +311,26 @@ func MaxAge(h http.Header) (seconds int64, present, valid bool) {
 	return n, true, true
 }
 
-// safelistedResponseHeaders are the CORS-safelisted response-header names (Fetch §2.2.2), lower case:
-// a page can always read them.
-var safelistedResponseHeaders = []string{
-	"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma",
-}
-
-// isForbiddenResponseHeader: a page never reads these (Fetch §2.2.2 "forbidden response-header name").
-func isForbiddenResponseHeader(lower string) bool {
-	return lower == "set-cookie" || lower == "set-cookie2"
-}
-
 // ReadableHeaders returns the sorted lower-case names of the response headers h that a page can read
 // (through Headers iteration or get()) from a response that passed the CORS check: the CORS-safelisted
 // response-header names plus the names listed in Access-Control-Expose-Headers, or every name for "*"
-// without credentials; never Set-Cookie (Fetch §4.1 "main fetch" and §2.2.6 "CORS filtered
-// response"). With cors false (a same-origin response), every name but Set-Cookie.
+// without credentials; never Set-Cookie (https://fetch.spec.whatwg.org/#main-fetch and its "CORS
+// filtered response", https://fetch.spec.whatwg.org/#concept-filtered-response-cors). With cors false
+// (a same-origin response), every name but Set-Cookie.
 func ReadableHeaders(h http.Header, cors, credentials bool) []string {
-	exposed, _, ok := ExtractHeaderListValues(h, hACEH, IsToken)
+	exposed, _, ok := ExtractHeaderListValues(h, header.AccessControlExposeHeaders, header.IsToken)
 	if !ok {
 		exposed = nil
 	}
 	all := !cors || (!credentials && slices.Contains(exposed, "*"))
 	var out []string
 	for name := range h {
-		lower := asciiLower(name)
-		if isForbiddenResponseHeader(lower) {
+		lower := header.Lower(name)
+		if header.IsForbiddenResponseName(lower) {
 			continue
 		}
-		if all || slices.Contains(safelistedResponseHeaders, lower) ||
-			slices.ContainsFunc(exposed, func(e string) bool { return asciiEqualFold(e, lower) }) {
+		if all || header.IsSafelistedResponseName(lower) ||
+			slices.ContainsFunc(exposed, func(e string) bool { return header.EqualFold(e, lower) }) {
 			out = append(out, lower)
 		}
 	}

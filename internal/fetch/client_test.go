@@ -267,7 +267,9 @@ func TestClientRefusesWhatFetchWouldThrowFor(t *testing.T) {
 	}
 	for _, r := range bad {
 		_, err := c.Do(context.Background(), r)
-		require.ErrorIs(t, err, ErrUsage, "%+v", r)
+		var refused *RequestError
+		require.ErrorAs(t, err, &refused, "%+v", r)
+		require.NotEmpty(t, refused.Reason)
 	}
 }
 
@@ -291,7 +293,8 @@ func TestHandlerTransportTurnsAPanicIntoAnError(t *testing.T) {
 	_, err := c.Do(context.Background(), Request{URL: "https://api.example.net/", Origin: app})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "panicked")
-	assert.NotErrorIs(t, err, ErrUsage)
+	var refused *RequestError
+	assert.False(t, errors.As(err, &refused), "a handler's panic is no fault of the request")
 }
 
 func TestClientChecksA304LikeAnyResponseForItHasNoCache(t *testing.T) {
@@ -385,7 +388,8 @@ func TestClientCannotJudgeA407ForTheBrowserWouldPromptAndRetry(t *testing.T) {
 			})}}
 			tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/", Origin: app, Method: tc.method, Header: tc.header})
 			require.Error(t, err)
-			assert.NotErrorIs(t, err, ErrUsage)
+			var refused *RequestError
+			assert.False(t, errors.As(err, &refused), "a 407 is no fault of the request")
 			assert.Contains(t, err.Error(), "407 Proxy Authentication Required")
 			assert.False(t, tr.Blocked, "no verdict on a response the browser never judges")
 		})

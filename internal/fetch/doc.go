@@ -6,11 +6,16 @@
 // The package has two layers.
 //
 // The rules are pure functions over header values, each named after the Fetch algorithm it implements
-// and citing its section: [IsSafelistedMethod], [NormalizeMethod], [IsForbiddenRequestHeader],
-// [IsSafelistedRequestHeader], [UnsafeRequestHeaderNames], [NeedsPreflight], [PreflightRequestHeaders],
-// [CORSCheck], [PreflightCheck] (and [PreflightFailures], every failing check), [MaxAge], [ReadableHeaders], [ExtractHeaderListValues],
-// [ParseMIMEEssence], [ParseSingleRange], [SerializeOrigin] and [ParseOrigin]. A check that fails
-// returns a *[Failure] that says which check failed and why, in the words a browser console uses.
+// and citing it by anchor: [IsForbiddenRequestHeader], [IsSafelistedRequestHeader],
+// [UnsafeRequestHeaderNames], [NeedsPreflight], [PreflightRequestHeaders], [CORSCheck],
+// [Preflight.Check] (and [Preflight.Failures], every failing check), [MaxAge], [ReadableHeaders],
+// [ExtractHeaderListValues], [ParseMIMEEssence], [ParseSingleRange], [SerializeOrigin] and [ParseOrigin].
+// A check that fails returns a *[Failure] that says which check failed and why, in the words a browser
+// console uses. The facts they share with the middleware (header names, tokens, methods, forbidden and
+// safelisted names, default ports, IPv6 serialization) are read from internal/header, internal/method
+// and internal/origin; the origin parsing is this package's own, the URL standard's through net/url, so
+// that it stays an oracle of the middleware's (FuzzClientAndServerReadOriginsAlike holds the two
+// together).
 //
 // [Client] runs a whole fetch against a server over an http.RoundTripper: it decides on the preflight,
 // sends it as browsers form it, applies the checks, sends the actual request, follows redirects the way

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/crossorigin/cors/internal/header"
+	"github.com/crossorigin/cors/internal/origin"
 )
 
 // Each parser is fuzzed against a reference written differently: a regular expression for the syntax,
@@ -83,7 +86,7 @@ func FuzzExtractHeaderListValues(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line1, line2 string) {
 		h := http.Header{"Access-Control-Allow-Methods": {line1, line2}}
-		got, present, ok := ExtractHeaderListValues(h, "Access-Control-Allow-Methods", IsToken)
+		got, present, ok := ExtractHeaderListValues(h, "Access-Control-Allow-Methods", header.IsToken)
 		var want []string
 		wok := true
 		for _, line := range []string{line1, line2} {
@@ -158,7 +161,72 @@ func FuzzParseOrigin(f *testing.F) {
 	})
 }
 
-// FuzzCORSCheck compares CORSCheck with Fetch §4.9 transcribed as plainly as possible, over one or two
+// FuzzClientAndServerReadOriginsAlike holds the client side's origins (ParseOrigin, SerializeOrigin,
+// which follow the URL standard through net/url) to the middleware's grammar (internal/origin), which
+// parses the Origin header byte by byte: they are two algorithms on purpose, each the other's oracle. An
+// origin the middleware accepts is one the client writes exactly so; an origin the client accepts is one
+// the middleware accepts, but where the middleware is stricter than a URL parser by design: past its
+// length bounds (a 63-byte label, a 253-byte host, a 64-byte scheme), a port that no server listens on
+// (0) or past 65535 (browsers' URL parser fails on both, or refuses to connect), a host that ends in a number
+// without being a dotted quad (a browser's URL parser fails on it, so no page has that origin), and a
+// host with an empty label (a trailing dot) or a byte that no DNS name holds (the URL standard lets "!"
+// or "$" into a host): no entry of AllowedOrigins can name such a host, so refusing it refuses nothing a
+// policy could allow. Both ways, the middleware does not decode punycode: a label "xn--…" that is no
+// valid punycode, which no browser writes, is bytes to it like any other.
+func FuzzClientAndServerReadOriginsAlike(f *testing.F) {
+	for _, s := range []string{"https://app.example.com", "http://localhost:3000", "http://[::1]:8080", "http://[::ffff:7f00:1]",
+		"https://a.0x1", "http://127.0.0.1", "https://my_app.example", "capacitor://localhost", "https://xn--caf-dma.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, serverOK := origin.Parse(s)
+		got, err := ParseOrigin(s)
+		clientOK := err == nil && s != "null"
+		if strings.Contains(s, "xn--") {
+			return // punycode is decoded by the client only
+		}
+		if serverOK && (!clientOK || got != s) {
+			t.Fatalf("the middleware accepts the origin %q, which the client refuses: %v", s, err)
+		}
+		if clientOK && !serverOK && !beyondTheServersBounds(s) {
+			t.Fatalf("the client accepts the origin %q, which the middleware refuses", s)
+		}
+	})
+}
+
+// beyondTheServersBounds reports whether the serialized origin s is one the middleware refuses on purpose
+// although a URL parser reads it: past its length bounds, port 0 or past 65535, a host ending in a
+// number that is no IPv4 address, an empty label, or a host byte no DNS name holds.
+func beyondTheServersBounds(s string) bool {
+	scheme, rest, _ := strings.Cut(s, "://")
+	host := rest
+	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, ']') {
+		host = rest[:i]
+		if port, err := strconv.Atoi(rest[i+1:]); err != nil || port == 0 || port > 65535 {
+			return true
+		}
+	}
+	if len(scheme) > origin.MaxSchemeLen || len(host) > origin.MaxHostLen || len(s) > origin.MaxLen {
+		return true
+	}
+	if strings.HasPrefix(host, "[") {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > origin.MaxLabelLen {
+			return true
+		}
+	}
+	if strings.ContainsFunc(host, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) {
+		return true
+	}
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	return last != "" && (last[0] >= '0' && last[0] <= '9')
+}
+
+// FuzzCORSCheck compares CORSCheck with https://fetch.spec.whatwg.org/#cors-check transcribed as plainly as possible, over one or two
 // Access-Control-Allow-Origin lines and one Access-Control-Allow-Credentials line.
 func FuzzCORSCheck(f *testing.F) {
 	f.Add("https://app.example.com", "", "true", "https://app.example.com", true, false)

@@ -4,35 +4,37 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
-)
 
-// defaultPorts are the special schemes' default ports, which a serialized origin omits (WHATWG URL §4.1).
-var defaultPorts = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+	"github.com/crossorigin/cors/internal/header"
+	"github.com/crossorigin/cors/internal/origin"
+)
 
 // SerializeOrigin returns the serialization of u's origin as a browser writes it in an Origin header
 // (HTML "serialization of an origin"): scheme "://" host [":" port], lower case, the default port
 // dropped, IPv6 in brackets. URLs without a tuple origin (file:, data:, ...) serialize to "null".
 func SerializeOrigin(u *url.URL) string {
-	scheme := asciiLower(u.Scheme)
+	scheme := header.Lower(u.Scheme)
 	host := u.Hostname()
 	if u.Opaque != "" || host == "" || scheme == "file" || scheme == "data" || scheme == "blob" {
 		return "null"
 	}
-	host = asciiLower(host)
+	host = header.Lower(host)
 	if a, err := idna.Lookup.ToASCII(host); err == nil {
 		host = a
 	}
 	if strings.Contains(host, ":") {
-		if ip := net.ParseIP(host); ip != nil {
-			host = ip.String()
+		if ip, err := netip.ParseAddr(host); err == nil && ip.Is6() && ip.Zone() == "" {
+			host = origin.SerializeIPv6(ip) // the URL standard's serializer, brackets included
+		} else {
+			host = "[" + host + "]"
 		}
-		host = "[" + host + "]"
 	}
 	port := u.Port()
 	if port != "" {
@@ -40,7 +42,8 @@ func SerializeOrigin(u *url.URL) string {
 			port = strconv.Itoa(n)
 		}
 	}
-	if port == "" || defaultPorts[scheme] == port {
+	// The URL standard's default port of the scheme is omitted (https://url.spec.whatwg.org/#default-port).
+	if port == "" || strconv.Itoa(origin.DefaultPort(scheme)) == port {
 		return scheme + "://" + host
 	}
 	return scheme + "://" + host + ":" + port
@@ -84,11 +87,11 @@ func SameOrigin(a, b *url.URL) bool {
 }
 
 // originURL parses a serialized origin back into a URL, nil for "null".
-func originURL(origin string) *url.URL {
-	if origin == "null" {
+func originURL(serialized string) *url.URL {
+	if serialized == "null" {
 		return nil
 	}
-	u, err := url.Parse(origin)
+	u, err := url.Parse(serialized)
 	if err != nil {
 		return nil
 	}
@@ -98,7 +101,7 @@ func originURL(origin string) *url.URL {
 // RegistrableDomain returns the registrable domain of host ("example.co.uk" for "api.example.co.uk"),
 // or host itself for an IP address, "localhost" or a public suffix.
 func RegistrableDomain(host string) string {
-	host = asciiLower(strings.TrimSuffix(host, "."))
+	host = header.Lower(strings.TrimSuffix(host, "."))
 	if net.ParseIP(strings.Trim(host, "[]")) != nil {
 		return host
 	}
@@ -109,16 +112,17 @@ func RegistrableDomain(host string) string {
 	return d
 }
 
-// secFetchSite is the Sec-Fetch-Site value of a request from origin to u (Fetch Metadata §2.4):
+// secFetchSite is the Sec-Fetch-Site value of a request from the serialized origin to u
+// (https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header):
 // same-origin, same-site (same scheme and registrable domain) or cross-site.
-func secFetchSite(origin string, u *url.URL) string {
-	o := originURL(origin)
+func secFetchSite(serialized string, u *url.URL) string {
+	o := originURL(serialized)
 	switch {
 	case o == nil:
 		return "cross-site"
 	case SameOrigin(o, u):
 		return "same-origin"
-	case asciiEqualFold(o.Scheme, u.Scheme) && RegistrableDomain(o.Hostname()) == RegistrableDomain(u.Hostname()):
+	case header.EqualFold(o.Scheme, u.Scheme) && RegistrableDomain(o.Hostname()) == RegistrableDomain(u.Hostname()):
 		return "same-site"
 	}
 	return "cross-site"

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/crossorigin/cors/internal/header"
+	"github.com/crossorigin/cors/internal/method"
 )
 
 // Field is one request header as a script sets it: fetch(u, {headers: [[Name, Value]]}).
@@ -12,28 +15,16 @@ type Field struct {
 	Value string
 }
 
-// forbiddenRequestHeaders are the names a script can never set (Fetch §2.2.2 "forbidden request-header"),
-// lower case. Names starting with "proxy-" or "sec-" are forbidden too.
-var forbiddenRequestHeaders = []string{
-	"accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
-	"connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive",
-	"origin", "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
-}
-
-// methodOverrideHeaders are forbidden only when their value names a forbidden method (Fetch §2.2.2).
-var methodOverrideHeaders = []string{"x-http-method", "x-http-method-override", "x-method-override"}
-
 // IsForbiddenRequestHeader reports whether a script's attempt to set the header (name, value) is ignored
-// by the browser (Fetch §2.2.2 "forbidden request-header"): the browser controls these itself.
+// by the browser (https://fetch.spec.whatwg.org/#forbidden-request-header): the browser controls these itself.
 func IsForbiddenRequestHeader(name, value string) bool {
-	n := asciiLower(name)
-	if slices.Contains(forbiddenRequestHeaders, n) || strings.HasPrefix(n, "proxy-") || strings.HasPrefix(n, "sec-") {
+	if header.IsForbiddenRequestName(name) {
 		return true
 	}
-	if slices.Contains(methodOverrideHeaders, n) {
+	if slices.Contains(header.MethodOverride, header.Lower(name)) {
 		// "the result of getting, decoding, and splitting value" contains a forbidden method.
 		for m := range strings.SplitSeq(value, ",") {
-			if IsForbiddenMethod(strings.Trim(m, " \t")) {
+			if method.IsForbidden(strings.Trim(m, " \t")) {
 				return true
 			}
 		}
@@ -42,19 +33,19 @@ func IsForbiddenRequestHeader(name, value string) bool {
 }
 
 // IsValidHeaderValue reports whether fetch() accepts v as a header value once normalized (leading and
-// trailing HTTP whitespace removed): no NUL, CR or LF (Fetch §2.2 "header value"). fetch() throws a
+// trailing HTTP whitespace removed): no NUL, CR or LF (https://fetch.spec.whatwg.org/#header-value). fetch() throws a
 // TypeError for any other value.
 func IsValidHeaderValue(v string) bool {
 	return !strings.ContainsAny(v, "\x00\r\n")
 }
 
 // NormalizeHeaderValue removes leading and trailing HTTP whitespace bytes (HT, LF, CR, SP), as the
-// Headers class does with every value it is given (Fetch §2.2 "normalize").
+// Headers class does with every value it is given (https://fetch.spec.whatwg.org/#concept-header-value-normalize).
 func NormalizeHeaderValue(v string) string {
 	return strings.Trim(v, "\t\n\r ")
 }
 
-// isUnsafeRequestHeaderByte is Fetch §2.2.2's "CORS-unsafe request-header byte".
+// isUnsafeRequestHeaderByte is https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte.
 func isUnsafeRequestHeaderByte(c byte) bool {
 	return (c < 0x20 && c != '\t') || c == 0x7f || strings.IndexByte(`"():<>?@[\]{}`, c) >= 0
 }
@@ -69,19 +60,19 @@ func hasUnsafeRequestHeaderByte(v string) bool {
 }
 
 // maxSafelistedValue is the longest value a CORS-safelisted request-header may have, and
-// maxSafelistedTotal the most bytes the safelisted values of one request may add up to (Fetch §2.2.2).
+// maxSafelistedTotal the most bytes the safelisted values of one request may add up to (https://fetch.spec.whatwg.org/#cors-safelisted-request-header).
 const (
 	maxSafelistedValue = 128
 	maxSafelistedTotal = 1024
 )
 
 // IsSafelistedRequestHeader reports whether (name, value) is a CORS-safelisted request-header (Fetch
-// §2.2.2): a header a page may send cross-origin without a preflight.
+// https://fetch.spec.whatwg.org/#cors-safelisted-request-header): a header a page may send cross-origin without a preflight.
 func IsSafelistedRequestHeader(name, value string) bool {
 	if len(value) > maxSafelistedValue {
 		return false
 	}
-	switch asciiLower(name) {
+	switch header.Lower(name) {
 	case "accept":
 		return !hasUnsafeRequestHeaderByte(value)
 	case "accept-language", "content-language":
@@ -111,7 +102,7 @@ func IsSafelistedRequestHeader(name, value string) bool {
 	return false
 }
 
-// UnsafeRequestHeaderNames returns the CORS-unsafe request-header names of headers (Fetch §2.2.2): the
+// UnsafeRequestHeaderNames returns the CORS-unsafe request-header names of headers (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names): the
 // names of the headers that are not safelisted, and every safelisted one too when the safelisted
 // values add up to more than 1,024 bytes; byte-lowercased, without duplicates, sorted.
 func UnsafeRequestHeaderNames(headers []Field) []string {
@@ -131,26 +122,26 @@ func UnsafeRequestHeaderNames(headers []Field) []string {
 	return SortedLowercaseSet(unsafe)
 }
 
-// SortedLowercaseSet is Fetch §2.2.2 "convert header names to a sorted-lowercase set": byte-lowercased,
+// SortedLowercaseSet is https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set: byte-lowercased,
 // duplicates removed, sorted bytewise.
 func SortedLowercaseSet(names []string) []string {
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		out = append(out, asciiLower(n))
+		out = append(out, header.Lower(n))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// NeedsPreflight reports whether fetch() sends a CORS preflight before a cross-origin request with this
-// method (as sent, see [NormalizeMethod]) and these script-set headers (forbidden ones already removed):
-// when the method is not CORS-safelisted or some header name is CORS-unsafe (Fetch §4.1 "main fetch",
-// step "request's use-CORS-preflight flag is set, or request's unsafe-request flag is set and ...").
-func NeedsPreflight(method string, headers []Field) bool {
-	return !IsSafelistedMethod(method) || len(UnsafeRequestHeaderNames(headers)) > 0
+// NeedsPreflight reports whether fetch() sends a CORS preflight before a cross-origin request with verb
+// (as sent, see method.Normalize) and these script-set headers (forbidden ones already removed): when
+// the method is not CORS-safelisted or some header name is CORS-unsafe (https://fetch.spec.whatwg.org/#main-fetch,
+// "request's use-CORS-preflight flag is set, or request's unsafe-request flag is set and ...").
+func NeedsPreflight(verb string, headers []Field) bool {
+	return !method.IsSafelisted(verb) || len(UnsafeRequestHeaderNames(headers)) > 0
 }
 
-// ParseMIMEEssence parses s as a MIME type (WHATWG MIME Sniffing §4.4 "parse a MIME type") and returns
+// ParseMIMEEssence parses s as a MIME type (https://mimesniff.spec.whatwg.org/#parse-a-mime-type) and returns
 // its essence, "type/subtype" lower-cased. Parameters never make parsing fail, so they are skipped.
 func ParseMIMEEssence(s string) (essence string, ok bool) {
 	s = strings.Trim(s, "\t\n\r ")
@@ -164,13 +155,13 @@ func ParseMIMEEssence(s string) (essence string, ok bool) {
 		rest = rest[:semi]
 	}
 	subtype := strings.TrimRight(rest, "\t\n\r ")
-	if !IsToken(typ) || !IsToken(subtype) {
+	if !header.IsToken(typ) || !header.IsToken(subtype) {
 		return "", false
 	}
-	return asciiLower(typ) + "/" + asciiLower(subtype), true
+	return header.Lower(typ) + "/" + header.Lower(subtype), true
 }
 
-// ParseSingleRange is Fetch §2.2.2 "parse a single range header value": "bytes=START-END" with the
+// ParseSingleRange is https://fetch.spec.whatwg.org/#simple-range-header-value, "parse a single range header value": "bytes=START-END" with the
 // unit in any case and either number (not both) omitted, and, if allowWhitespace, tabs and spaces
 // between the parts. An omitted number is returned as -1.
 func ParseSingleRange(s string, allowWhitespace bool) (start, end int64, ok bool) {
@@ -200,7 +191,7 @@ func ParseSingleRange(s string, allowWhitespace bool) (start, end int64, ok bool
 	for unitEnd < len(s) && s[unitEnd] != ' ' && s[unitEnd] != '\t' && s[unitEnd] != '=' {
 		unitEnd++
 	}
-	if !asciiEqualFold(s[:unitEnd], "bytes") {
+	if !header.EqualFold(s[:unitEnd], "bytes") {
 		return 0, 0, false
 	}
 	p = unitEnd

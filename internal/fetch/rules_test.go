@@ -9,30 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestNormalizeMethodUppercasesOnlyTheSixMethodsFetchNormalizes(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", "GET"}, {"get", "GET"}, {"pOsT", "POST"}, {"put", "PUT"}, {"delete", "DELETE"},
-		{"options", "OPTIONS"}, {"head", "HEAD"},
-		{"patch", "patch"}, {"PATCH", "PATCH"}, {"Egg", "Egg"}, {"CHICKEN", "CHICKEN"},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, NormalizeMethod(tt.in), tt.in)
-	}
-}
-
-func TestSafelistedAndForbiddenMethods(t *testing.T) {
-	for _, m := range []string{"GET", "HEAD", "POST"} {
-		assert.True(t, IsSafelistedMethod(m), m)
-	}
-	for _, m := range []string{"get", "PUT", "PATCH", "OPTIONS", ""} {
-		assert.False(t, IsSafelistedMethod(m), "safelisting is byte-exact: %q", m)
-	}
-	for _, m := range []string{"CONNECT", "trace", "Track"} {
-		assert.True(t, IsForbiddenMethod(m), m)
-	}
-	assert.False(t, IsForbiddenMethod("DELETE"))
-}
-
 func TestForbiddenRequestHeadersAreTheOnesFetchLists(t *testing.T) {
 	forbidden := []Field{
 		{"Origin", "https://evil.example"}, {"cookie", "a=b"}, {"Host", "x"}, {"Referer", "x"},
@@ -291,7 +267,8 @@ func TestPreflightCheckFollowsFetch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := PreflightCheck(tt.status, tt.h, app, tt.method, tt.names, tt.credentials, tt.byWildcard)
+			p := Preflight{Origin: app, Method: tt.method, HeaderNames: tt.names, Credentials: tt.credentials, AuthorizationByWildcard: tt.byWildcard}
+			f := p.Check(tt.status, tt.h)
 			if tt.check == "" {
 				assert.Nil(t, f)
 				return
@@ -378,15 +355,15 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSend(t *testing.T) {
 	}
 }
 
-func TestPreflightFailuresListsEveryFailingCheckInOrder(t *testing.T) {
+func TestPreflightFailuresListEveryFailingCheckInOrder(t *testing.T) {
 	h := hdr("Access-Control-Allow-Origin", app, "Access-Control-Allow-Methods", "GET", "Access-Control-Allow-Headers", "x-a")
-	fs := PreflightFailures(204, h, app, "PUT", []string{"authorization", "x-a", "x-b"}, false, false)
+	p := Preflight{Origin: app, Method: "PUT", HeaderNames: []string{"authorization", "x-a", "x-b"}}
+	fs := p.Failures(204, h)
 	var got []string
 	for _, f := range fs {
 		got = append(got, f.Check+":"+f.Name)
 	}
 	assert.Equal(t, []string{"allow-methods:PUT", "allow-headers:authorization", "allow-headers:x-b"}, got)
-	assert.Equal(t, fs[0], PreflightCheck(204, h, app, "PUT", []string{"authorization", "x-a", "x-b"}, false, false),
-		"PreflightCheck reports the first")
-	assert.Empty(t, PreflightFailures(204, h, app, "GET", []string{"x-a"}, false, false))
+	assert.Equal(t, fs[0], p.Check(204, h), "Check reports the first")
+	assert.Empty(t, Preflight{Origin: app, Method: "GET", HeaderNames: []string{"x-a"}}.Failures(204, h))
 }

@@ -3,9 +3,11 @@ package fetch
 import (
 	"net/http"
 	"strings"
+
+	"github.com/crossorigin/cors/internal/header"
 )
 
-// Credentials is a fetch()'s credentials mode (Fetch §2.2.5 "credentials mode").
+// Credentials is a fetch()'s credentials mode (https://fetch.spec.whatwg.org/#concept-request-credentials-mode).
 type Credentials string
 
 // The credentials modes.
@@ -50,7 +52,7 @@ type Exchange struct {
 // RequestedHeaders returns the header names a preflight asked for (its Access-Control-Request-Headers,
 // as [Client] forms it: lower case, sorted, joined by ","), nil for none or for another exchange.
 func (ex *Exchange) RequestedHeaders() []string {
-	v := ex.RequestHeader.Get(hACRH)
+	v := ex.RequestHeader.Get(header.AccessControlRequestHeaders)
 	if ex.Kind != KindPreflight || v == "" {
 		return nil
 	}
@@ -63,10 +65,10 @@ type Redirect struct {
 	From   string // the URL redirected from
 	To     string // the URL redirected to
 	// Tainted: the hop went to another origin than the one redirecting, which was not the page's own,
-	// so from here on the Origin header is "null" (Fetch §3.1.6 "redirect-taint").
+	// so from here on the Origin header is "null" (https://fetch.spec.whatwg.org/#concept-request-tainted-origin).
 	Tainted bool
 	// AuthorizationDropped: the hop went to another origin and the request carried Authorization,
-	// which Fetch removes (§4.4 "HTTP-redirect fetch").
+	// which Fetch removes (https://fetch.spec.whatwg.org/#http-redirect-fetch).
 	AuthorizationDropped bool
 	// MethodChanged: a 303, or a 301/302 of a POST, turned the request into a GET without body headers.
 	MethodChanged bool
@@ -100,5 +102,5 @@ func (t *Trace) LastOf(kind string) *Exchange {
 	return nil
 }
 
-// MaxRedirects is how many redirects Fetch follows before failing (§4.4 "HTTP-redirect fetch").
+// MaxRedirects is how many redirects Fetch follows before failing (https://fetch.spec.whatwg.org/#http-redirect-fetch).
 const MaxRedirects = 20

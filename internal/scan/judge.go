@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/crossorigin/cors/internal/explain"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // judgement collects the findings of one scan.
@@ -132,7 +132,7 @@ func (j *judgement) wildcardWithCredentials(a answer) {
 
 // missingVary reports, once, an origin echoed without Vary: Origin by an API whose answer depends on it.
 func (j *judgement) missingVary(a answer) {
-	if ok, _ := allows(a.get, a.origin); !ok || j.varyDone || a.origin == "*" || explain.Varies(a.get, "Origin") || !dependsOnOrigin(a, j.answers, j.plain) {
+	if ok, _ := allows(a.get, a.origin); !ok || j.varyDone || a.origin == "*" || header.Varies(a.get.Values(header.Vary), header.Origin) || !dependsOnOrigin(a, j.answers, j.plain) {
 		return
 	}
 	j.varyDone = true
