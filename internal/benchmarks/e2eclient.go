@@ -70,6 +70,9 @@ func (c *rawConn) roundTrip() error {
 	return c.readResponse()
 }
 
+// What the load generator looks for in a response: the status line's
+// start, the header names it reads (in lower case, for asciiEqualFold) and
+// the values it wants.
 var (
 	http11OK        = []byte("HTTP/1.1 200 ")
 	hdrContentLen   = []byte("content-length")
@@ -197,6 +200,7 @@ func (c *rawConn) line() ([]byte, error) {
 	return line[:len(line)-1], nil
 }
 
+// close closes the connection.
 func (c *rawConn) close() { _ = c.conn.Close() }
 
 // parseLength parses a Content-Length of at most maxRawBody, or returns -1.

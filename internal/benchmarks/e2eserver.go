@@ -130,6 +130,7 @@ func (s *E2EServer) Warm(conns int, wantCORS bool) error {
 	return nil
 }
 
+// closeRaw closes the load generator's connections.
 func (s *E2EServer) closeRaw() {
 	for _, c := range s.raw {
 		c.close()
@@ -160,6 +161,9 @@ func (s *E2EServer) checkWithClient(conns int, wantCORS bool) error {
 	return errors.Join(all...)
 }
 
+// checkE2E checks a response Go's client read: Content-Type
+// application/json and, with wantCORS, the allowed origin reflected with credentials, or else no
+// Access-Control-Allow-Origin.
 func checkE2E(resp *http.Response, wantCORS bool) error {
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 		return fmt.Errorf("Content-Type %q", ct)

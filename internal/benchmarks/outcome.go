@@ -15,13 +15,17 @@ import (
 // that the outcome check can tell whether a request reached it.
 type Next struct{ Calls int }
 
+// ServeHTTP counts the call and writes nothing.
 func (n *Next) ServeHTTP(http.ResponseWriter, *http.Request) { n.Calls++ }
 
 // Verdict classifies a response.
 type Verdict string
 
 const (
+	// Allowed: a browser would let the page read the response (or, for a
+	// preflight, send the actual request).
 	Allowed Verdict = "allowed"
+	// Refused: no Access-Control-Allow-Origin, so a browser would not.
 	Refused Verdict = "refused"
 	// Invalid: CORS headers are present but a browser would reject them
 	// (or they grant something the configuration does not).
@@ -56,6 +60,9 @@ const (
 	SharedSlice = "shared header slice"
 )
 
+// String is the outcome as the outcome table shows it: the verdict, "(*)"
+// for a wildcard answer, the status and any shortcut; or, when Invalid or
+// Panicked, the verdict and why.
 func (o Outcome) String() string {
 	switch o.Verdict {
 	case Invalid, Panicked:
@@ -300,15 +307,9 @@ func Evaluate(configs []Config, scenarios []*Scenario, quiet bool) []*Cell {
 	return cells
 }
 
-func build(lib *Library, c Config, next http.Handler) (h http.Handler, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("building: %v", p)
-		}
-	}()
-	return lib.Wrap(c, next)
-}
-
+// evaluate serves the cell's request once and classifies the answer (a
+// panic is the verdict Panicked), then serves it again to see whether the
+// library takes a shortcut (SharedSlice, NoVary).
 func evaluate(cell *Cell) (o Outcome) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -19,6 +19,8 @@ type Result struct {
 	Samples []Sample
 }
 
+// lineRE matches a benchmark line, capturing its name and what follows the
+// iteration count; procsRE matches the name's -GOMAXPROCS suffix.
 var (
 	lineRE  = regexp.MustCompile(`^(Benchmark\S+)\s+\d+\s+(.*)$`)
 	procsRE = regexp.MustCompile(`-\d+$`)
