@@ -233,7 +233,7 @@ func e2eVerdict(overhead float64, control []float64, target float64) (verdict st
 // matrix and of sweep says, naming those it did not.
 func writeOutcomeTarget(w io.Writer, sweep []*benchmarks.Cell) {
 	ours, bad := 0, []string{}
-	for _, c := range append(benchmarks.Matrix(), sweep...) {
+	for _, c := range slices.Concat(benchmarks.Matrix(), sweep) { // not append: Matrix is shared by the whole process
 		if c.Library.Name != benchmarks.Ours || c.Scenario.Request == nil {
 			continue
 		}
