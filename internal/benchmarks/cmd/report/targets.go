@@ -28,11 +28,12 @@ const (
 	newThousandMaxNs = 1e6
 )
 
-// writeTargets prints the section, the timing tables' targets first (seq
-// and par are their rows), then those of the sweep, building, the Vary
-// merge and the end-to-end suite (e2e, if it ran), then the outcomes of
-// the matrix and of sweep and the public `*` policy, which are always
-// checked.
+// writeTargets prints the section: the timing tables' targets first (seq
+// and par are their rows), then those of the Vary merge, the hostile
+// preflights, the origin sweep, building a middleware and the end-to-end
+// suite (e2e, if it ran), each where results has its numbers; then the
+// outcomes of the matrix and of sweep and the public `*` policy, which are
+// always checked.
 func writeTargets(w io.Writer, seq, par []Row, sweep []*benchmarks.Cell, results map[string]*Result, e2e *E2E) {
 	fmt.Fprintln(w, "#### Against the targets")
 	fmt.Fprintln(w)
