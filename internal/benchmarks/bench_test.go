@@ -126,7 +126,7 @@ func BenchmarkVaryMerge(b *testing.B) {
 	}
 }
 
-// ThousandOrigins is the configuration of the construction benchmark.
+// thousandOrigins is the configuration of the construction benchmark.
 func thousandOrigins() Config {
 	origins := make([]string, 1000)
 	for i := range origins {

@@ -70,6 +70,9 @@ func (c *rawConn) roundTrip() error {
 	return c.readResponse()
 }
 
+// What the load generator looks for in a response: the status line's
+// start, the header names it reads (in lower case, for asciiEqualFold) and
+// the values it wants.
 var (
 	http11OK        = []byte("HTTP/1.1 200 ")
 	hdrContentLen   = []byte("content-length")
@@ -95,60 +98,87 @@ func (c *rawConn) readResponse() error {
 	if !bytes.HasPrefix(line, http11OK) {
 		return fmt.Errorf("status line %.40q", line)
 	}
-	length, acao, acac, jsonType := -1, 0, false, false
-	for n := 0; ; n++ {
-		if n == maxRawLines {
-			return errors.New("more than 64 header lines")
-		}
-		line, err := c.line()
-		if err != nil {
-			return err
-		}
-		if len(line) == 0 {
-			break
-		}
-		name, value, ok := bytes.Cut(line, []byte(":"))
-		if !ok {
-			return errRawMalformed
-		}
-		value = bytes.TrimSpace(value)
-		switch {
-		case asciiEqualFold(name, hdrContentLen):
-			if length >= 0 {
-				return errors.New("two Content-Length lines")
-			}
-			if length = parseLength(value); length < 0 {
-				return fmt.Errorf("Content-Length %.20q", value)
-			}
-		case asciiEqualFold(name, hdrContentType):
-			jsonType = bytes.Equal(value, valJSON)
-		case asciiEqualFold(name, hdrACAO):
-			acao++
-			if c.origin == nil {
-				return errors.New("the bare handler answered ACAO")
-			}
-			if !bytes.Equal(value, c.origin) {
-				return fmt.Errorf("ACAO %.60q, want %q", value, c.origin)
-			}
-		case asciiEqualFold(name, hdrACAC):
-			acac = bytes.Equal(value, valTrue)
-		case asciiEqualFold(name, hdrTransferEnc), asciiEqualFold(name, hdrConnection):
-			return fmt.Errorf("unexpected %s line", name) // chunked, or a connection the server closes
-		}
+	h, err := c.readHeader()
+	if err != nil {
+		return err
 	}
 	switch {
-	case length != len(c.body):
-		return fmt.Errorf("Content-Length %d, want %d", length, len(c.body))
-	case !jsonType:
+	case h.length != len(c.body):
+		return fmt.Errorf("Content-Length %d, want %d", h.length, len(c.body))
+	case !h.jsonType:
 		return errors.New("no Content-Type: application/json")
-	case c.origin != nil && (acao != 1 || !acac):
-		return fmt.Errorf("%d ACAO lines and ACAC true %v, want one and true", acao, acac)
+	case c.origin != nil && (h.acao != 1 || !h.acac):
+		return fmt.Errorf("%d ACAO lines and ACAC true %v, want one and true", h.acao, h.acac)
 	}
 	if _, err := io.ReadFull(c.br, c.buf); err != nil {
 		return err
 	}
 	if !bytes.Equal(c.buf, c.body) {
 		return fmt.Errorf("body %.60q", c.buf)
+	}
+	return nil
+}
+
+// rawHeader is what readHeader gathers from a response's header lines.
+type rawHeader struct {
+	length   int  // Content-Length, -1 for none
+	acao     int  // Access-Control-Allow-Origin lines
+	acac     bool // Access-Control-Allow-Credentials: true
+	jsonType bool // Content-Type: application/json
+}
+
+// readHeader reads the header lines up to the empty line that ends them,
+// at most maxRawLines, and gathers them into a rawHeader.
+func (c *rawConn) readHeader() (rawHeader, error) {
+	h := rawHeader{length: -1}
+	for n := 0; ; n++ {
+		if n == maxRawLines {
+			return h, errors.New("more than 64 header lines")
+		}
+		line, err := c.line()
+		if err != nil {
+			return h, err
+		}
+		if len(line) == 0 {
+			return h, nil
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return h, errRawMalformed
+		}
+		if err := c.readField(&h, name, bytes.TrimSpace(value)); err != nil {
+			return h, err
+		}
+	}
+}
+
+// readField adds one header field to h, failing on a value the run does not
+// expect: a second Content-Length or one out of bounds, an
+// Access-Control-Allow-Origin other than c.origin (or any, when c.origin is
+// nil), and any Transfer-Encoding or Connection line.
+func (c *rawConn) readField(h *rawHeader, name, value []byte) error {
+	switch {
+	case asciiEqualFold(name, hdrContentLen):
+		if h.length >= 0 {
+			return errors.New("two Content-Length lines")
+		}
+		if h.length = parseLength(value); h.length < 0 {
+			return fmt.Errorf("Content-Length %.20q", value)
+		}
+	case asciiEqualFold(name, hdrContentType):
+		h.jsonType = bytes.Equal(value, valJSON)
+	case asciiEqualFold(name, hdrACAO):
+		h.acao++
+		if c.origin == nil {
+			return errors.New("the bare handler answered ACAO")
+		}
+		if !bytes.Equal(value, c.origin) {
+			return fmt.Errorf("ACAO %.60q, want %q", value, c.origin)
+		}
+	case asciiEqualFold(name, hdrACAC):
+		h.acac = bytes.Equal(value, valTrue)
+	case asciiEqualFold(name, hdrTransferEnc), asciiEqualFold(name, hdrConnection):
+		return fmt.Errorf("unexpected %s line", name) // chunked, or a connection the server closes
 	}
 	return nil
 }
@@ -170,6 +200,7 @@ func (c *rawConn) line() ([]byte, error) {
 	return line[:len(line)-1], nil
 }
 
+// close closes the connection.
 func (c *rawConn) close() { _ = c.conn.Close() }
 
 // parseLength parses a Content-Length of at most maxRawBody, or returns -1.

@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -25,6 +26,7 @@ type Library struct {
 // cells are reported as n/a rather than measured on another configuration.
 type NotExpressible struct{ Reason string }
 
+// Error is the reason.
 func (e *NotExpressible) Error() string { return e.Reason }
 
 // Library names, in report order.
@@ -59,6 +61,7 @@ func OurOptions(c Config) cors.Options {
 	}
 }
 
+// wrapOurs is this library, configured with OurOptions.
 func wrapOurs(c Config, next http.Handler) (http.Handler, error) {
 	m, err := cors.New(OurOptions(c))
 	if err != nil {
@@ -79,6 +82,7 @@ func wrapRS(c Config, next http.Handler) (http.Handler, error) {
 	}).Handler(next), nil
 }
 
+// wrapChi is go-chi/cors, which reads patterns as rs/cors does.
 func wrapChi(c Config, next http.Handler) (http.Handler, error) {
 	return chi.New(chi.Options{
 		AllowedOrigins:   c.Origins,
@@ -108,6 +112,7 @@ func wrapGorilla(c Config, next http.Handler) (http.Handler, error) {
 	return handlers.CORS(opts...)(next), nil
 }
 
+// wrapJub0bs is jub0bs/cors, which states a subdomain wildcard as written.
 func wrapJub0bs(c Config, next http.Handler) (http.Handler, error) {
 	m, err := jub0bs.NewMiddleware(jub0bs.Config{
 		Origins:        c.Origins,
@@ -119,4 +124,15 @@ func wrapJub0bs(c Config, next http.Handler) (http.Handler, error) {
 		return nil, err
 	}
 	return m.Wrap(next), nil
+}
+
+// build wraps next in lib's middleware configured with c, turning a panic
+// while building into an error.
+func build(lib *Library, c Config, next http.Handler) (h http.Handler, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("building: %v", p)
+		}
+	}()
+	return lib.Wrap(c, next)
 }

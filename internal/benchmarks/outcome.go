@@ -15,13 +15,17 @@ import (
 // that the outcome check can tell whether a request reached it.
 type Next struct{ Calls int }
 
+// ServeHTTP counts the call and writes nothing.
 func (n *Next) ServeHTTP(http.ResponseWriter, *http.Request) { n.Calls++ }
 
 // Verdict classifies a response.
 type Verdict string
 
 const (
+	// Allowed: a browser would let the page read the response (or, for a
+	// preflight, send the actual request).
 	Allowed Verdict = "allowed"
+	// Refused: no Access-Control-Allow-Origin, so a browser would not.
 	Refused Verdict = "refused"
 	// Invalid: CORS headers are present but a browser would reject them
 	// (or they grant something the configuration does not).
@@ -56,6 +60,9 @@ const (
 	SharedSlice = "shared header slice"
 )
 
+// String is the outcome as the outcome table shows it: the verdict, "(*)"
+// for a wildcard answer, the status and any shortcut; or, when Invalid or
+// Panicked, the verdict and why.
 func (o Outcome) String() string {
 	switch o.Verdict {
 	case Invalid, Panicked:
@@ -112,18 +119,14 @@ func (s *Scenario) OursExpected() string {
 func Classify(s *Scenario, w *Writer, handlerRan bool) Outcome {
 	o := Outcome{Status: w.Status(), HandlerRan: handlerRan}
 	o.VaryOrigin = listed(w.Header()["Vary"], "Origin", true)
-	invalid := func(format string, args ...any) Outcome {
-		o.Verdict, o.Detail = Invalid, fmt.Sprintf(format, args...)
-		return o
-	}
 	// CORS decides what the browser lets a page read, not what the server
 	// does: an actual request reaches the handler whatever its origin, and
 	// a preflight is the middleware's to answer.
 	switch preflight := s.Expect.IsPreflight(); {
 	case !preflight && !handlerRan:
-		return invalid("handler never ran")
+		return o.invalid("handler never ran")
 	case preflight && handlerRan:
-		return invalid("passed to the handler")
+		return o.invalid("passed to the handler")
 	}
 	h := w.Header()
 	acao := h["Access-Control-Allow-Origin"]
@@ -132,46 +135,79 @@ func Classify(s *Scenario, w *Writer, handlerRan bool) Outcome {
 		return o
 	}
 	o.Wildcard = len(acao) == 1 && acao[0] == "*"
+	if problem := allowOriginProblem(s, h, o.Wildcard); problem != "" {
+		return o.invalid(problem)
+	}
+	if s.Expect.IsPreflight() {
+		if problem := preflightProblem(s, o.Status, h); problem != "" {
+			return o.invalid(problem)
+		}
+	}
+	o.Verdict = Allowed
+	return o
+}
+
+// invalid is o judged Invalid for the reason detail.
+func (o Outcome) invalid(detail string) Outcome {
+	o.Verdict, o.Detail = Invalid, detail
+	return o
+}
+
+// allowOriginProblem says what a browser would reject in the
+// Access-Control-Allow-Origin that h carries (wildcard: it is "*") and the
+// credentials with it, or what it grants that the configuration does not;
+// "" when nothing. The answer must be one line: "*" only without
+// credentials and where every origin is allowed, or else the request's
+// Origin, no longer than an origin with a DNS name can be, with
+// Access-Control-Allow-Credentials: true where the configuration has
+// credentials.
+func allowOriginProblem(s *Scenario, h http.Header, wildcard bool) string {
+	acao := h["Access-Control-Allow-Origin"]
 	origin := s.Request.Header.Get("Origin")
 	acac := h["Access-Control-Allow-Credentials"]
 	credentialed := len(acac) == 1 && acac[0] == "true"
 	switch {
 	case len(acao) != 1:
-		return invalid("%d ACAO lines", len(acao))
-	case o.Wildcard && credentialed:
-		return invalid("ACAO * with credentials")
-	case o.Wildcard && !s.Config.AllowsAnyOrigin():
-		return invalid("ACAO * but not every origin is allowed")
-	case !o.Wildcard && acao[0] != origin:
-		return invalid("ACAO %.40q is not the Origin", acao[0])
-	case !o.Wildcard && len(acao[0]) > 253+len("https://"):
-		return invalid("reflects a %d-byte origin", len(acao[0]))
+		return fmt.Sprintf("%d ACAO lines", len(acao))
+	case wildcard && credentialed:
+		return "ACAO * with credentials"
+	case wildcard && !s.Config.AllowsAnyOrigin():
+		return "ACAO * but not every origin is allowed"
+	case !wildcard && acao[0] != origin:
+		return fmt.Sprintf("ACAO %.40q is not the Origin", acao[0])
+	case !wildcard && len(acao[0]) > 253+len("https://"):
+		return fmt.Sprintf("reflects a %d-byte origin", len(acao[0]))
 	case s.Config.Credentials && !credentialed:
-		return invalid("no ACAC: true")
+		return "no ACAC: true"
 	}
-	if !s.Expect.IsPreflight() {
-		o.Verdict = Allowed
-		return o
-	}
-	if o.Status < 200 || o.Status > 299 {
-		return invalid("ACAO with status %d", o.Status)
+	return ""
+}
+
+// preflightProblem says why a browser would fail the preflight answered
+// with status and h, which allow its origin, or "" when it would pass it:
+// an ok status, PUT among the allowed methods and every requested header
+// among the allowed ones ("*" counting only without credentials, and never
+// for Authorization). A scenario without ACRH is a hostile list, which no
+// answer should have let through.
+func preflightProblem(s *Scenario, status int, h http.Header) string {
+	if status < 200 || status > 299 {
+		return fmt.Sprintf("ACAO with status %d", status)
 	}
 	if !listed(h["Access-Control-Allow-Methods"], http.MethodPut, !s.Config.Credentials) {
-		return invalid("ACAM %q lacks PUT", h["Access-Control-Allow-Methods"])
+		return fmt.Sprintf("ACAM %q lacks PUT", h["Access-Control-Allow-Methods"])
 	}
 	for _, name := range s.ACRH {
 		// "*" never covers Authorization, and covers nothing with credentials.
 		wild := !s.Config.Credentials && !strings.EqualFold(name, "authorization")
 		if !listed(h["Access-Control-Allow-Headers"], name, wild) {
-			return invalid("ACAH %q lacks %s", h["Access-Control-Allow-Headers"], name)
+			return fmt.Sprintf("ACAH %q lacks %s", h["Access-Control-Allow-Headers"], name)
 		}
 	}
 	if s.ACRH == nil {
 		// A hostile list was answered with ACAO: it was let through.
-		return invalid("hostile ACRH accepted")
+		return "hostile ACRH accepted"
 	}
-	o.Verdict = Allowed
-	return o
+	return ""
 }
 
 // listed reports whether the comma-separated lines name want
@@ -271,15 +307,9 @@ func Evaluate(configs []Config, scenarios []*Scenario, quiet bool) []*Cell {
 	return cells
 }
 
-func build(lib *Library, c Config, next http.Handler) (h http.Handler, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("building: %v", p)
-		}
-	}()
-	return lib.Wrap(c, next)
-}
-
+// evaluate serves the cell's request once and classifies the answer (a
+// panic is the verdict Panicked), then serves it again to see whether the
+// library takes a shortcut (SharedSlice, NoVary).
 func evaluate(cell *Cell) (o Outcome) {
 	defer func() {
 		if p := recover(); p != nil {

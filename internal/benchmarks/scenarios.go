@@ -1,18 +1,3 @@
-// Package benchmarks measures github.com/crossorigin/cors side by side with
-// the Go CORS middlewares people use, on one matrix of configurations and
-// requests whose names stay stable so results can be compared over time:
-//
-//   - BenchmarkCORS/<config>/<request>/<library>: one request at a time;
-//   - BenchmarkCORSParallel/...: the same from GOMAXPROCS goroutines;
-//   - BenchmarkOrigins/<request>/<origins>/<library>: the origin-count
-//     sweep, 1 to 10,000 configured origins;
-//   - BenchmarkNew/<origins>/<library>: building a middleware;
-//   - BenchmarkVaryMerge/<library>: after an earlier layer set Vary;
-//   - BenchmarkEndToEnd/<library>: real loopback HTTP/1.1 (RunE2ESuite is
-//     the interleaved version cmd/report runs).
-//
-// Every cell's outcome is checked before it is timed (Matrix, Sweep, Star),
-// and cmd/report turns a run into a Markdown report with the targets checked.
 package benchmarks
 
 import (
@@ -75,6 +60,7 @@ func Configs() []Config {
 	}
 }
 
+// threeDigits is i, from 0 to 999, in three digits: "007".
 func threeDigits(i int) string {
 	return string([]byte{byte('0' + i/100), byte('0' + i/10%10), byte('0' + i%10)})
 }
@@ -96,6 +82,8 @@ const (
 	ExpectPreflightRefused
 )
 
+// String is what the outcome table says the scenario expects: "allowed"
+// or "refused".
 func (e Expect) String() string {
 	switch e {
 	case ExpectAllowed, ExpectPreflightAllowed:
@@ -211,6 +199,7 @@ func Scenarios() []*Scenario {
 	return out
 }
 
+// actual is a GET to the API from origin ("" for a request without Origin).
 func actual(origin string) *http.Request {
 	r, err := http.NewRequest(http.MethodGet, "https://api.example.com/resource", nil)
 	if err != nil {
@@ -222,6 +211,8 @@ func actual(origin string) *http.Request {
 	return r
 }
 
+// preflight is a preflight from origin for a PUT, whose
+// Access-Control-Request-Headers lines are acrh.
 func preflight(origin string, acrh ...string) *http.Request {
 	r, err := http.NewRequest(http.MethodOptions, "https://api.example.com/resource", nil)
 	if err != nil {

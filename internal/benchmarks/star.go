@@ -117,6 +117,8 @@ var Star = sync.OnceValue(func() []StarResult {
 	return out
 })
 
+// serveStar sends check to h, whose wrapped handler is next, and judges the
+// answer; a panic becomes the label.
 func serveStar(h http.Handler, next *Next, check StarCheck) (r StarResult) {
 	defer func() {
 		if p := recover(); p != nil {

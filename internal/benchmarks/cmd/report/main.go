@@ -10,31 +10,53 @@
 // Run it from internal/benchmarks:
 //
 //	go run ./cmd/report [-count 5] [-benchtime 100ms] [-stat median|min] [-raw bench.txt]
-//	                    [-parts cors,parallel,origins,new,vary,e2e]
+//	                    [-parts cors,parallel,origins,new,vary,e2e] [-bench pattern]
 //	                    [-e2e-rounds 80] [-e2e-requests 10000] [-e2e-conns 4] [-e2e-max 6m]
+//	go run ./cmd/report -from bench.txt [-stat median|min] [-parts ...]
 //
-// The -raw file holds the untouched benchmark output, for benchstat.
+// The -raw file holds the untouched benchmark output, for benchstat; -from
+// reports on such a file instead of running the benchmarks (and without the
+// end-to-end suite, which is not in it).
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/crossorigin/cors/internal/benchmarks"
 )
 
+// main measures, or reads the saved measurements, and prints the report.
 func main() {
+	o := parseFlags()
+	loadBefore := loadAverage()
+	out := benchOutput(o)
+	e2e := runE2E(o)
+	results, env := Parse(bytes.NewReader(out))
+	describe(&env, o, loadBefore)
+	Write(os.Stdout, env, results, e2e)
+}
+
+// options are the command's flags, read and checked.
+type options struct {
+	count     int
+	benchtime string
+	stat      string
+	bench     string          // the go test -bench pattern, "" for no benchmark
+	want      map[string]bool // the parts to run
+	e2e       benchmarks.E2EOptions
+	from      string // saved benchmark output to report on, "" to run the benchmarks
+	raw       string // where to save the benchmark output, "" for nowhere
+}
+
+// parseFlags reads the flags, sets Stat, and exits with status 2 on a flag
+// it cannot use.
+func parseFlags() options {
 	count := flag.Int("count", 5, "passes over all benchmarks (reduced by -stat)")
 	benchtime := flag.String("benchtime", "100ms", "go test -benchtime for each run")
 	parts := flag.String("parts", strings.Join(allParts, ","), "what to run, comma-separated: "+strings.Join(allParts, ", "))
@@ -54,177 +76,61 @@ func main() {
 	case "min":
 		Stat = Min
 	default:
-		fmt.Fprintln(os.Stderr, "report: -stat must be median or min")
-		os.Exit(2)
+		fail(2, "report: -stat must be median or min")
 	}
 	want, err := parseParts(*parts)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "report:", err)
-		os.Exit(2)
+		fail(2, "report:", err)
 	}
 	if *bench == "" {
 		*bench = benchPattern(want)
 	}
+	return options{
+		count: *count, benchtime: *benchtime, stat: *stat, bench: *bench, want: want,
+		e2e:  benchmarks.E2EOptions{Rounds: *e2eRounds, PerRound: *e2eRequests, Conns: *e2eConns, MaxTime: *e2eMax},
+		from: *from, raw: *raw,
+	}
+}
+
+// benchOutput is the benchmark output the report is on: the -from file, or
+// a run of the -bench pattern (saved to -raw), or nothing when no part
+// needs a benchmark. It exits with status 1 when it cannot get it.
+func benchOutput(o options) []byte {
 	var out []byte
-	loadBefore := loadAverage()
+	var err error
 	switch {
-	case *from != "":
-		out, err = os.ReadFile(*from)
-	case *bench != "":
-		out, err = runBenchmarks(*bench, *benchtime, *count)
+	case o.from != "":
+		out, err = os.ReadFile(o.from)
+	case o.bench != "":
+		out, err = runBenchmarks(o.bench, o.benchtime, o.count)
 	}
-	if *raw != "" && *from == "" {
-		if werr := os.WriteFile(*raw, out, 0o644); werr != nil {
-			fmt.Fprintln(os.Stderr, "report:", werr)
-			os.Exit(1)
+	if o.raw != "" && o.from == "" {
+		if werr := os.WriteFile(o.raw, out, 0o644); werr != nil {
+			fail(1, "report:", werr)
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "report:", err)
-		os.Exit(1)
+		fail(1, "report:", err)
 	}
-	var e2e *E2E
-	if want["e2e"] && *from == "" {
-		opts := benchmarks.E2EOptions{Rounds: *e2eRounds, PerRound: *e2eRequests, Conns: *e2eConns, MaxTime: *e2eMax}
-		series, err := benchmarks.RunE2ESuite(context.Background(), opts, os.Stderr)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "report: end to end:", err)
-			os.Exit(1)
-		}
-		e2e = &E2E{Options: opts, Series: series}
-	}
-	results, env := Parse(bytes.NewReader(out))
-	env.Run = fmt.Sprintf("%d pass(es) of `-benchtime %s`", *count, *benchtime)
-	env.Load = loadBefore + " before, " + loadAverage() + " after"
-	if *from != "" {
-		env.Run, env.Load = "from "+*from, "not recorded"
-	}
-	env.Stat = *stat
-	env.CPUs = runtime.NumCPU()
-	if env.CPU == "" {
-		env.CPU = cpuModel()
-	}
-	if v, err := exec.Command("go", "env", "GOVERSION").Output(); err == nil {
-		env.Go = strings.TrimSpace(string(v))
-	}
-	if *from == "" {
-		env.Library = libraryRevision()
-	}
-	Write(os.Stdout, env, results, e2e)
+	return out
 }
 
-// allParts are the sections -parts can name, in report order.
-var allParts = []string{"cors", "parallel", "origins", "new", "vary", "e2e"}
-
-func parseParts(s string) (map[string]bool, error) {
-	want := map[string]bool{}
-	for p := range strings.SplitSeq(s, ",") {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		if !slices.Contains(allParts, p) {
-			return nil, fmt.Errorf("-parts: no part %q (have %s)", p, strings.Join(allParts, ", "))
-		}
-		want[p] = true
+// runE2E runs the end-to-end suite when the e2e part is asked for and the
+// report is not on saved output; otherwise it returns nil. It exits with
+// status 1 when the suite fails.
+func runE2E(o options) *E2E {
+	if !o.want["e2e"] || o.from != "" {
+		return nil
 	}
-	return want, nil
+	series, err := benchmarks.RunE2ESuite(context.Background(), o.e2e, os.Stderr)
+	if err != nil {
+		fail(1, "report: end to end:", err)
+	}
+	return &E2E{Options: o.e2e, Series: series}
 }
 
-// benchPattern is the go test -bench pattern of the parts, "" for none.
-func benchPattern(want map[string]bool) string {
-	names := map[string]string{"cors": "BenchmarkCORS", "parallel": "BenchmarkCORSParallel",
-		"origins": "BenchmarkOrigins", "new": "BenchmarkNew", "vary": "BenchmarkVaryMerge"}
-	var alt []string
-	for _, p := range allParts {
-		if want[p] && names[p] != "" {
-			alt = append(alt, names[p])
-		}
-	}
-	if len(alt) == 0 {
-		return ""
-	}
-	return "^(" + strings.Join(alt, "|") + ")$"
-}
-
-// runBenchmarks builds the module's test binary once, then runs every
-// benchmark once per pass, count passes in a row, so that a burst of load
-// on the machine spreads over the libraries instead of landing on one. The
-// output, echoed to stderr as it comes, is what `go test -bench` prints.
-func runBenchmarks(bench, benchtime string, count int) ([]byte, error) {
-	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
-	if err != nil {
-		return nil, fmt.Errorf("locating the module: %w", err)
-	}
-	tmp, err := os.MkdirTemp("", "cors-bench-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "benchmarks.test")
-	build := exec.Command("go", "test", "-c", "-o", bin, ".")
-	build.Dir = strings.TrimSpace(string(dir))
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("building the test binary: %w", err)
-	}
-	var buf bytes.Buffer
-	for pass := 1; pass <= count; pass++ {
-		fmt.Fprintf(os.Stderr, "report: pass %d of %d\n", pass, count)
-		cmd := exec.Command(bin, "-test.run", "^$", "-test.bench", bench, "-test.benchmem",
-			"-test.count", "1", "-test.benchtime", benchtime)
-		cmd.Dir = build.Dir
-		cmd.Stdout = io.MultiWriter(&buf, os.Stderr)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return buf.Bytes(), err
-		}
-	}
-	return buf.Bytes(), nil
-}
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
-}
-
-// loadAverage is the 1-minute load average: other work on the machine
-// inflates every timing, so the report states it.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Fields(string(b) + " unknown")[0]
-}
-
-// libraryRevision names the commit of the library the benchmarks were built
-// from (they build the working tree, through the replace directive), and
-// says whether its Go files had uncommitted changes.
-func libraryRevision() string {
-	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/crossorigin/cors").Output()
-	if err != nil {
-		return ""
-	}
-	dir := strings.TrimSpace(string(root))
-	rev, err := exec.Command("git", "-C", dir, "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return ""
-	}
-	s := "library at " + strings.TrimSpace(string(rev))
-	dirty, err := exec.Command("git", "-C", dir, "status", "--porcelain", "--", "*.go", ":!internal/benchmarks").Output()
-	if err == nil && len(bytes.TrimSpace(dirty)) > 0 {
-		s += " plus uncommitted changes"
-	}
-	return s
+// fail prints args to stderr, as fmt.Println would, and exits with code.
+func fail(code int, args ...any) {
+	fmt.Fprintln(os.Stderr, args...)
+	os.Exit(code)
 }
