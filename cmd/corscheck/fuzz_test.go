@@ -87,3 +87,53 @@ func FuzzScanNeverPanics(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCallsFileNeverPanics checks arbitrary -calls files against the policy in testdata, in-process:
+// the command must answer 0 or 1 with one JSON object holding a verdict for every call, or 2 with a
+// reason and nothing judged (in-process there is no network to fail, so exit 2 is always the file's
+// fault, found before any call is made), and never panic. Whatever the file's checks accept, corstest
+// must accept too.
+func FuzzCallsFileNeverPanics(f *testing.F) {
+	f.Add([]byte(matching))
+	f.Add([]byte(oneCall(good)))
+	f.Add([]byte(oneCall(good + `, "read": ["X-Request-Id", "Set-Cookie", "*"], "cookies": {"s": "1"}, "credentials": "include"`)))
+	f.Add([]byte(oneCall(`"name": "n", "origin": "null", "method": "patch", "url": "https://api.example.com:8443/x#y", "headers": {"Cookie": "a=b", "Range": "bytes=0-1"}, "expect": "blocked"`)))
+	f.Add([]byte(oneCall(`"name": "n", "origin": "https://app.example.com", "url": "//evil.example/x", "expect": "allowed"`)))
+	f.Add([]byte(oneCall(`"name": "n", "origin": "https://app.example.com", "url": "/\u0000", "headers": {"X-A": "\u00e9\t"}, "expect": "allowed"`)))
+	f.Add([]byte(`{"calls": [{"name": 1}, null, [], {"expect": "allowed", "Name": "x"}]}`))
+	f.Add([]byte(`{"calls": [` + "\n\t{\"name\": \"a\",, }]}"))
+	f.Add([]byte(`{"calls": []} trailing`))
+	f.Add([]byte("\xef\xbb\xbf{\"calls\": [{}]}"))
+	f.Fuzz(func(t *testing.T, file []byte) {
+		o := &options{calls: "calls.json", config: policyFile, json: true, timeout: time.Second, set: map[string]bool{"calls": true, "config": true}}
+		var out, errOut bytes.Buffer
+		code := runContract(context.Background(), o, bytes.NewReader(file), nil, &out, &errOut)
+		switch code {
+		case exitOK, exitFailed:
+			var rep contractReport
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatalf("exit %d with output that is not JSON: %v\n%s", code, err, out.String())
+			}
+			if rep.Passed+rep.Failed != len(rep.Calls) || len(rep.Calls) == 0 {
+				t.Fatalf("exit %d with %d calls, %d passed and %d failed", code, len(rep.Calls), rep.Passed, rep.Failed)
+			}
+			if (code == exitFailed) != (rep.Failed > 0) {
+				t.Fatalf("exit %d with %d failed", code, rep.Failed)
+			}
+			for _, c := range rep.Calls {
+				if c.OK != (len(c.Problems) == 0) {
+					t.Fatalf("call %q: ok %v with %d problems", c.Name, c.OK, len(c.Problems))
+				}
+			}
+		case exitTrouble:
+			if errOut.Len() == 0 {
+				t.Fatal("exit 2 without a reason")
+			}
+			if out.Len() != 0 {
+				t.Fatalf("exit 2 after judging calls in-process (a call the file's checks let through and corstest refused?): %s\n%s", errOut.String(), out.String())
+			}
+		default:
+			t.Fatalf("exit %d", code)
+		}
+	})
+}
