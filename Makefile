@@ -9,9 +9,9 @@ STATICCHECK  := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME     ?= 50000x
 MIN_COVERAGE := 95
 
-.PHONY: test deps lint unit fuzz nested bench-smoke bench demo fuzz-long
+.PHONY: test deps lint unit contract fuzz nested bench-smoke bench demo fuzz-long
 
-test: deps lint unit fuzz nested bench-smoke
+test: deps lint unit contract fuzz nested bench-smoke
 	@echo "make test: all checks passed"
 
 # The browser suite needs Debian's chromium, firefox-esr and webkit2gtk-driver (WebKitWebDriver, run on a
@@ -42,6 +42,13 @@ unit:
 	go test -race -count=1 -coverprofile=coverage.out .
 	@go tool cover -func=coverage.out | awk -v min=$(MIN_COVERAGE) '/^total:/ { sub("%", "", $$3); print "root package coverage: " $$3 "%"; if ($$3 + 0 < min) { print "coverage below " min "%"; exit 1 } }'
 
+# The devserver's CORS contract: every call its page makes (allowed, with the headers it reads) and the
+# calls that must never work (blocked), listed in examples/devserver/calls.json, judged as a browser judges
+# them against its policy, examples/devserver/cors.json, served in-process. A policy edit that breaks the
+# page or lets a lookalike in fails here, with the fix.
+contract:
+	go run ./cmd/corscheck -calls examples/devserver/calls.json -config examples/devserver/cors.json
+
 # Every fuzz target, briefly (a few seconds each), from its committed seed corpus. A real finding fails the
 # run and writes the failing input under testdata/fuzz/. For a long run: make fuzz-long
 fuzz:
@@ -51,7 +58,7 @@ fuzz:
 	@for t in FuzzParseSingleRange FuzzParseMIMEEssence FuzzExtractHeaderListValues FuzzMaxAge FuzzParseOrigin FuzzCORSCheck; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/fetch || exit 1; done
 	@echo "== FuzzCheck"; go test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./corstest
-	@for t in FuzzExplainNeverPanics FuzzScanNeverPanics; do \
+	@for t in FuzzExplainNeverPanics FuzzScanNeverPanics FuzzCallsFileNeverPanics; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./cmd/corscheck || exit 1; done
 
 fuzz-long:

@@ -326,3 +326,20 @@ func TestCallsResolvePathsAgainstTheBaseURLsPathAndLeaveAbsoluteURLsAlone(t *tes
 	assert.Equal(t, exitOK, code, errOut)
 	assert.Empty(t, paths)
 }
+
+func TestDevserverCallsPassAgainstItsPolicy(t *testing.T) {
+	code, rep, errOut := contractJSON(t, "-calls", "../../examples/devserver/calls.json", "-config", "../../examples/devserver/cors.json")
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Zero(t, rep.Failed)
+	var allowed, blocked int
+	for _, c := range rep.Calls {
+		assert.True(t, c.OK, "%s: %+v", c.Name, c.Problems)
+		if c.Expect == "allowed" {
+			allowed++
+		} else {
+			blocked++
+		}
+	}
+	assert.Positive(t, allowed, "the calls the page makes")
+	assert.Positive(t, blocked, "the calls that must never work")
+}
