@@ -119,6 +119,9 @@ func callList(data []byte) ([]json.RawMessage, error) {
 	if top == nil {
 		return nil, errors.New(`the file is not a JSON object: write {"calls": [{"name": ..., "origin": ..., "url": ..., "expect": ...}]}`)
 	}
+	if k := repeatedKey(data, 1); k != "" {
+		return nil, fmt.Errorf(`the key %q appears twice: JSON decoders keep the last one and drop the other silently`, k)
+	}
 	for _, k := range sortedKeys(top) {
 		if k != "calls" {
 			return nil, fmt.Errorf(`unknown key %q: the file holds one key, "calls"`, k)
@@ -194,6 +197,9 @@ func parseCall(raw json.RawMessage) (contractCall, []error) {
 			errs = append(errs, unknownKey(k))
 		}
 	}
+	if k := repeatedKey(raw, 2); k != "" { // the call's keys, and those of its headers and cookies
+		errs = append(errs, fmt.Errorf(`the key %q appears twice: JSON decoders keep the last one and drop the other silently`, k))
+	}
 	if len(errs) > 0 {
 		return contractCall{name: nameOf(keys)}, errs
 	}
@@ -202,6 +208,49 @@ func parseCall(raw json.RawMessage) (contractCall, []error) {
 		return contractCall{name: nameOf(keys)}, []error{typeError(err)}
 	}
 	return j.check()
+}
+
+// repeatedKey returns the first key that an object of the JSON value data, known to be valid, holds
+// twice, looking maxDepth objects deep (1: the value's own keys), or "".
+func repeatedKey(data []byte, maxDepth int) string {
+	type object struct {
+		seen     map[string]bool
+		awaitKey bool // the next string is a key
+	}
+	var stack []*object // one entry per open object or array (nil for an array)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &object{seen: map[string]bool{}, awaitKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, nil)
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 && stack[len(stack)-1] != nil {
+				stack[len(stack)-1].awaitKey = true
+			}
+			continue
+		}
+		if k, ok := tok.(string); ok && top != nil && top.awaitKey {
+			if top.seen[k] && len(stack) <= maxDepth {
+				return k
+			}
+			top.seen[k], top.awaitKey = true, false
+		} else if top != nil {
+			top.awaitKey = true // a value that is not an object or array ends its member
+		}
+	}
 }
 
 // nameOf is the call's name, if it has one that is a string, for the label of its errors.

@@ -43,6 +43,10 @@ func TestCallsFileThatIsNotAValidContractExitsTwoWithTheReason(t *testing.T) {
 		{"something after the object", `{"calls": [{` + good + `}]} {}`, []string{"something follows the JSON object"}},
 		{"an unknown key beside calls", `{"calls": [{` + good + `}], "base": "x"}`, []string{`unknown key "base"`, `one key, "calls"`}},
 		{"no calls key", `{}`, []string{`no "calls"`}},
+		{"calls twice", `{"calls": [{` + good + `}], "calls": []}`, []string{`the key "calls" appears twice`}},
+		{"a key twice in a call", oneCall(good + `, "expect": "blocked"`), []string{`call 1 ("the app reads items"): the key "expect" appears twice`}},
+		{"a header twice", oneCall(good + `, "headers": {"X-A": "1", "X-B": "2", "X-A": "3"}`), []string{`call 1 ("the app reads items"): the key "X-A" appears twice`}},
+		{"a cookie twice", oneCall(good + `, "cookies": {"s": "1", "s": "2"}`), []string{`the key "s" appears twice`}},
 		{"calls that are not a list", `{"calls": {}}`, []string{`"calls" must be a list`}},
 		{"no call at all", `{"calls": []}`, []string{`"calls" is empty`}},
 		{"a call that is not an object", `{"calls": ["GET /"]}`, []string{"call 1", "a call is a JSON object"}},
@@ -186,4 +190,26 @@ func TestHelpListsTheCallsMode(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, errOut, "corscheck -calls FILE [-timeout D] [-deadline D] [-json] (-config POLICY | BASE_URL)")
 	assert.Contains(t, errOut, "-calls string")
+}
+
+func TestRepeatedKeyFindsAKeyGivenTwiceUpToTheDepthAsked(t *testing.T) {
+	tests := []struct {
+		json     string
+		maxDepth int
+		want     string
+	}{
+		{`{"a": 1, "b": 2}`, 2, ""},
+		{`{"a": 1, "a": 2}`, 1, "a"},
+		{`{"a": {"b": 1, "b": 2}}`, 1, ""},
+		{`{"a": {"b": 1, "b": 2}}`, 2, "b"},
+		{`{"a": {"x": [1, {"y": 1}]}, "b": "a", "b": null}`, 1, "b"},
+		{`{"a": ["a", "a"], "b": {"a": 1}}`, 2, ""},
+		{`{"x": [{"k": 1}, {"k": 2}]}`, 3, ""},
+		{`{"x": [{"k": 1, "k": 2}]}`, 3, "k"},
+		{`[{"a": 1, "a": 2}]`, 1, ""},
+		{`"a"`, 1, ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, repeatedKey([]byte(tt.json), tt.maxDepth), "%s, depth %d", tt.json, tt.maxDepth)
+	}
 }
