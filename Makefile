@@ -58,7 +58,7 @@ fuzz:
 	@for t in FuzzParseSingleRange FuzzParseMIMEEssence FuzzExtractHeaderListValues FuzzMaxAge FuzzParseOrigin FuzzCORSCheck; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./internal/fetch || exit 1; done
 	@echo "== FuzzCheck"; go test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./corstest
-	@for t in FuzzExplainNeverPanics FuzzScanNeverPanics FuzzCallsFileNeverPanics; do \
+	@for t in FuzzExplainNeverPanics FuzzScanNeverPanics FuzzCallsFileNeverPanics FuzzCallsFileAgreesWithCorstest; do \
 		echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 ./cmd/corscheck || exit 1; done
 
 fuzz-long:

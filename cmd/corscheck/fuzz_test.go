@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,42 @@ func FuzzCallsFileNeverPanics(f *testing.F) {
 			}
 		default:
 			t.Fatalf("exit %d", code)
+		}
+	})
+}
+
+// FuzzCallsFileAgreesWithCorstest writes one call of arbitrary field values as a valid JSON file: every
+// call the file's checks accept must be one corstest accepts too (in-process, a refusal after the file
+// was accepted is exit 2 with calls judged or a reason naming the call), and every call they refuse must
+// be refused with a reason, before any call is made.
+func FuzzCallsFileAgreesWithCorstest(f *testing.F) {
+	f.Add("https://app.example.com", "PUT", "/api/items/1", "Content-Type", "application/json", "include", "session", "abc", "X-Request-Id")
+	f.Add("null", "patch", "https://api.example.com:8443/x?y#z", "Cookie", "a=b", "", "", "", "Set-Cookie")
+	f.Add("http://[::1]:3000", "TRACE", "//evil.example", "X A", "1\r\n", "Include", "a b", "x;y", "")
+	f.Add("https://App.example.com/", "", "http://u:p@h/", "Range", "bytes=0-", "omit", "s", "\"q\"", "*")
+	f.Add("https://xn--bcher-kva.example", "GET", "/\u00e9?\u0000", "X-\u00e9", "\u00e9\t", "same-origin", "\u00e9", "v", "X-\u00e9")
+	f.Fuzz(func(t *testing.T, origin, method, url, header, value, credentials, cookie, cookieValue, read string) {
+		c := map[string]any{"name": "fuzzed", "origin": origin, "url": url, "expect": "allowed",
+			"method": method, "credentials": credentials,
+			"headers": map[string]string{header: value}, "cookies": map[string]string{cookie: cookieValue}}
+		if read != "" {
+			c["read"] = []string{read}
+		}
+		file, err := json.Marshal(map[string]any{"calls": []any{c}}) // invalid UTF-8 becomes U+FFFD
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := &options{calls: "calls.json", config: policyFile, timeout: time.Second, set: map[string]bool{"calls": true, "config": true}}
+		var out, errOut bytes.Buffer
+		code := runContract(context.Background(), o, bytes.NewReader(file), nil, &out, &errOut)
+		switch {
+		case code == exitOK || code == exitFailed:
+			if !strings.HasPrefix(out.String(), "✓ fuzzed") && !strings.HasPrefix(out.String(), "✗ fuzzed") {
+				t.Fatalf("exit %d with %q", code, out.String())
+			}
+		case code == exitTrouble && out.Len() == 0 && strings.HasPrefix(errOut.String(), "corscheck: calls.json: call 1"):
+		default:
+			t.Fatalf("exit %d; stdout %q; stderr %q (a call the file's checks accepted and corstest refused?)", code, out.String(), errOut.String())
 		}
 	})
 }
