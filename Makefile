@@ -11,9 +11,9 @@ STATICCHECK  := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME     ?= 50000x
 MIN_COVERAGE := 95
 
-.PHONY: test deps lint api api-update unit fuzz nested bench-smoke bench demo fuzz-long
+.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long
 
-test: deps lint api unit fuzz nested bench-smoke
+test: deps lint api unit contract fuzz nested bench-smoke
 	@echo "make test: all checks passed"
 
 # The browser suite needs Debian's chromium, firefox-esr and webkit2gtk-driver (WebKitWebDriver, run on a
@@ -55,19 +55,9 @@ unit:
 	go test -race -count=1 -coverprofile=coverage.out .
 	@go tool cover -func=coverage.out | awk -v min=$(MIN_COVERAGE) '/^total:/ { sub("%", "", $$3); print "root package coverage: " $$3 "%"; if ($$3 + 0 < min) { print "coverage below " min "%"; exit 1 } }'
 
-# Every fuzz target of every module, from its committed seed corpus, for $(FUZZTIME): the targets are
-# found by `go test -list` in each package whose tests declare a Fuzz function, so a new one runs without
-# editing this file. A real finding fails the run and writes the failing input under that package's
-# testdata/fuzz/. For a long run: make fuzz-long
-fuzz:
-	@set -e; for m in $(MODULES); do \
-	  for dir in $$(cd $$m && grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u); do \
-	    for t in $$(cd $$m && go test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
-	      p=$$m/$${dir#./}; echo "== $$t ($${p#./})"; \
-	      (cd $$m && go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 $$dir); \
-	    done; \
-	  done; \
-	done
+.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long
+
+test: deps lint api unit contract fuzz nested bench-smoke
 
 # Every fuzz target for 3,000,000 executions: about an hour on two cores.
 fuzz-long:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,6 +85,92 @@ func FuzzScanNeverPanics(f *testing.F) {
 			}
 		default:
 			t.Fatalf("exit %d", code)
+		}
+	})
+}
+
+// FuzzCallsFileNeverPanics checks arbitrary -calls files against the policy in testdata, in-process:
+// the command must answer 0 or 1 with one JSON object holding a verdict for every call, or 2 with a
+// reason and nothing judged (in-process there is no network to fail, so exit 2 is always the file's
+// fault, found before any call is made), and never panic. Whatever the file's checks accept, corstest
+// must accept too.
+func FuzzCallsFileNeverPanics(f *testing.F) {
+	f.Add([]byte(matching))
+	f.Add([]byte(oneCall(good)))
+	f.Add([]byte(oneCall(good + `, "read": ["X-Request-Id", "Set-Cookie", "*"], "cookies": {"s": "1"}, "credentials": "include"`)))
+	f.Add([]byte(oneCall(`"name": "n", "origin": "null", "method": "patch", "url": "https://api.example.com:8443/x#y", "headers": {"Cookie": "a=b", "Range": "bytes=0-1"}, "expect": "blocked"`)))
+	f.Add([]byte(oneCall(`"name": "n", "origin": "https://app.example.com", "url": "//evil.example/x", "expect": "allowed"`)))
+	f.Add([]byte(oneCall(`"name": "n", "origin": "https://app.example.com", "url": "/\u0000", "headers": {"X-A": "\u00e9\t"}, "expect": "allowed"`)))
+	f.Add([]byte(`{"calls": [{"name": 1}, null, [], {"expect": "allowed", "Name": "x"}]}`))
+	f.Add([]byte(`{"calls": [` + "\n\t{\"name\": \"a\",, }]}"))
+	f.Add([]byte(`{"calls": []} trailing`))
+	f.Add([]byte("\xef\xbb\xbf{\"calls\": [{}]}"))
+	f.Fuzz(func(t *testing.T, file []byte) {
+		o := &options{calls: "calls.json", config: policyFile, json: true, timeout: time.Second, set: map[string]bool{"calls": true, "config": true}}
+		var out, errOut bytes.Buffer
+		code := runContract(context.Background(), o, bytes.NewReader(file), nil, &out, &errOut)
+		switch code {
+		case exitOK, exitFailed:
+			var rep contractReport
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatalf("exit %d with output that is not JSON: %v\n%s", code, err, out.String())
+			}
+			if rep.Passed+rep.Failed != len(rep.Calls) || len(rep.Calls) == 0 {
+				t.Fatalf("exit %d with %d calls, %d passed and %d failed", code, len(rep.Calls), rep.Passed, rep.Failed)
+			}
+			if (code == exitFailed) != (rep.Failed > 0) {
+				t.Fatalf("exit %d with %d failed", code, rep.Failed)
+			}
+			for _, c := range rep.Calls {
+				if c.OK != (len(c.Problems) == 0) {
+					t.Fatalf("call %q: ok %v with %d problems", c.Name, c.OK, len(c.Problems))
+				}
+			}
+		case exitTrouble:
+			if errOut.Len() == 0 {
+				t.Fatal("exit 2 without a reason")
+			}
+			if out.Len() != 0 {
+				t.Fatalf("exit 2 after judging calls in-process (a call the file's checks let through and corstest refused?): %s\n%s", errOut.String(), out.String())
+			}
+		default:
+			t.Fatalf("exit %d", code)
+		}
+	})
+}
+
+// FuzzCallsFileAgreesWithCorstest writes one call of arbitrary field values as a valid JSON file: every
+// call the file's checks accept must be one corstest accepts too (in-process, a refusal after the file
+// was accepted is exit 2 with calls judged or a reason naming the call), and every call they refuse must
+// be refused with a reason, before any call is made.
+func FuzzCallsFileAgreesWithCorstest(f *testing.F) {
+	f.Add("https://app.example.com", "PUT", "/api/items/1", "Content-Type", "application/json", "include", "session", "abc", "X-Request-Id")
+	f.Add("null", "patch", "https://api.example.com:8443/x?y#z", "Cookie", "a=b", "", "", "", "Set-Cookie")
+	f.Add("http://[::1]:3000", "TRACE", "//evil.example", "X A", "1\r\n", "Include", "a b", "x;y", "")
+	f.Add("https://App.example.com/", "", "http://u:p@h/", "Range", "bytes=0-", "omit", "s", "\"q\"", "*")
+	f.Add("https://xn--bcher-kva.example", "GET", "/\u00e9?\u0000", "X-\u00e9", "\u00e9\t", "same-origin", "\u00e9", "v", "X-\u00e9")
+	f.Fuzz(func(t *testing.T, origin, method, url, header, value, credentials, cookie, cookieValue, read string) {
+		c := map[string]any{"name": "fuzzed", "origin": origin, "url": url, "expect": "allowed",
+			"method": method, "credentials": credentials,
+			"headers": map[string]string{header: value}, "cookies": map[string]string{cookie: cookieValue}}
+		if read != "" {
+			c["read"] = []string{read}
+		}
+		file, err := json.Marshal(map[string]any{"calls": []any{c}}) // invalid UTF-8 becomes U+FFFD
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := &options{calls: "calls.json", config: policyFile, timeout: time.Second, set: map[string]bool{"calls": true, "config": true}}
+		var out, errOut bytes.Buffer
+		code := runContract(context.Background(), o, bytes.NewReader(file), nil, &out, &errOut)
+		switch {
+		case code == exitOK || code == exitFailed:
+			if !strings.HasPrefix(out.String(), "✓ fuzzed") && !strings.HasPrefix(out.String(), "✗ fuzzed") {
+				t.Fatalf("exit %d with %q", code, out.String())
+			}
+		case code == exitTrouble && out.Len() == 0 && strings.HasPrefix(errOut.String(), "corscheck: calls.json: call 1"):
+		default:
+			t.Fatalf("exit %d; stdout %q; stderr %q (a call the file's checks accepted and corstest refused?)", code, out.String(), errOut.String())
 		}
 	})
 }

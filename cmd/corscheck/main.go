@@ -1,5 +1,5 @@
-// Command corscheck explains a cross-origin call as a browser judges it, and scans an API for CORS
-// answers that trust origins they should not.
+// Command corscheck explains a cross-origin call as a browser judges it, scans an API for CORS answers
+// that trust origins they should not, and checks a contract of calls in CI.
 //
 // Explain one call, as fetch(URL, {method, headers, credentials}) from a page on ORIGIN would make it:
 //
@@ -20,11 +20,24 @@
 // its http variant, an arbitrary subdomain, "*") and reports each finding with an id, a severity, the
 // evidence and the fix.
 //
+// Check a contract, the calls a team's frontends make and those that must never work:
+//
+//	corscheck -calls FILE [-timeout D] [-deadline D] [-json] (-config POLICY | BASE_URL)
+//
+// FILE is {"calls": [{"name", "origin", "method", "url", "headers", "credentials", "expect", "read",
+// "cookies"}]}, read strictly. Each call is judged as a browser judges it, with the corstest package:
+// against the policy file served in-process (a path is called on the placeholder host; the application
+// behind the policy answers with the headers it exposes and the call reads), or over the network against
+// the live API at BASE_URL (a path is appended to it). Each call must be allowed or blocked as its
+// "expect" says and, when allowed, let the page read its "read" headers; a mismatch is explained with
+// its fix.
+//
 // Exit status: explain 0 when the call is allowed, 1 when blocked; scan 0 when no finding is high or
-// critical, 1 otherwise; 2 for a usage or network error, with the reason on stderr.
+// critical, 1 otherwise; calls 0 when every call is as expected, 1 otherwise; 2 for a usage or network
+// error or a bad calls file, with the reason on stderr.
 //
 // -timeout (default 10s) bounds each request; -deadline (default 60s) bounds the whole run, redirects
-// and every request of a scan included.
+// and every request of a scan or of a contract included.
 //
 // The JSON output is documented in docs/corscheck.md.
 package main

@@ -32,10 +32,13 @@ const usageText = `usage:
   corscheck -origin ORIGIN [-method M] [-H 'Name: value']... [-credentials] [-cookie 'name=value']...
             [-timeout D] [-deadline D] [-json] [-config FILE] URL
   corscheck -scan [-origin TRUSTED] [-timeout D] [-deadline D] [-json] URL
+  corscheck -calls FILE [-timeout D] [-deadline D] [-json] (-config POLICY | BASE_URL)
 
-Explain how a browser judges fetch(URL) from a page on ORIGIN, or (-scan) look for CORS answers that
-trust origins they should not. -timeout bounds each request, -deadline the whole run. Exit status:
-0 allowed / nothing high; 1 blocked / a high or critical finding; 2 usage or network error.
+Explain how a browser judges fetch(URL) from a page on ORIGIN, (-scan) look for CORS answers that
+trust origins they should not, or (-calls) check that every call of a JSON file is allowed or blocked
+as it expects, against a policy file served in-process or a live API. -timeout bounds each request,
+-deadline the whole run. Exit status: 0 allowed / nothing high / every call as expected; 1 blocked /
+a high or critical finding / a call not as expected; 2 usage, bad input or network error.
 
 flags:
 `
@@ -58,7 +61,9 @@ type options struct {
 	json        bool
 	config      string
 	scan        bool
-	url         string
+	calls       string
+	url         string          // explain and scan: the URL; -calls: BASE_URL
+	set         map[string]bool // the flags given on the command line
 }
 
 // errUsage marks a command-line mistake: the usage is printed after it.
@@ -66,19 +71,8 @@ var errUsage = errors.New("usage")
 
 // parseArgs reads the command line; flags may come before or after the URL.
 func parseArgs(args []string, stderr io.Writer) (*options, error) {
-	o := &options{}
-	fs := flag.NewFlagSet("corscheck", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.origin, "origin", "", "the page's origin, e.g. https://app.example.com (explain: required; scan: the origin the API trusts)")
-	fs.StringVar(&o.method, "method", "GET", "the method given to fetch(); DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, others sent as written")
-	fs.Var(&o.headers, "H", "a request header the script sets, 'Name: value' (repeatable)")
-	fs.BoolVar(&o.credentials, "credentials", false, `credentials: "include" (cookies sent; the response must name the origin and allow credentials); default "same-origin"`)
-	fs.Var(&o.cookies, "cookie", "a cookie in the page's jar for the URL, 'name=value' (repeatable; sent only with -credentials)")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on each request, from sending it to reading its response")
-	fs.DurationVar(&o.deadline, "deadline", defaultDeadline, "bound on the whole run: every preflight, request and redirect of an explanation, every request of a scan")
-	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the explanation")
-	fs.StringVar(&o.config, "config", "", "explain against this policy file of github.com/crossorigin/cors, served in-process (no network)")
-	fs.BoolVar(&o.scan, "scan", false, "scan URL for dangerous CORS answers instead of explaining one call")
+	o := &options{set: map[string]bool{}}
+	fs := newFlagSet(o)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -107,6 +101,13 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	if o.deadline <= 0 {
 		return nil, fmt.Errorf("%w: -deadline must be positive", errUsage)
 	}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if o.set["calls"] {
+		if err := checkCallsArgs(o); err != nil {
+			return nil, err
+		}
+		return o, nil
+	}
 	if o.scan {
 		if o.config != "" {
 			return nil, fmt.Errorf("%w: -scan works on a live server, not with -config", errUsage)
@@ -123,6 +124,63 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("%w: the URL to call is missing", errUsage)
 	}
 	return o, nil
+}
+
+// newFlagSet declares the command's flags, each stored in o.
+func newFlagSet(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("corscheck", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.origin, "origin", "", "the page's origin, e.g. https://app.example.com (explain: required; scan: the origin the API trusts)")
+	fs.StringVar(&o.method, "method", "GET", "the method given to fetch(); DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, others sent as written")
+	fs.Var(&o.headers, "H", "a request header the script sets, 'Name: value' (repeatable)")
+	fs.BoolVar(&o.credentials, "credentials", false, `credentials: "include" (cookies sent; the response must name the origin and allow credentials); default "same-origin"`)
+	fs.Var(&o.cookies, "cookie", "a cookie in the page's jar for the URL, 'name=value' (repeatable; sent only with -credentials)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on each request, from sending it to reading its response")
+	fs.DurationVar(&o.deadline, "deadline", defaultDeadline, "bound on the whole run: every preflight, request and redirect of an explanation, every request of a scan or of -calls")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the explanation")
+	fs.StringVar(&o.config, "config", "", "explain (or check -calls) against this policy file of github.com/crossorigin/cors, served in-process (no network)")
+	fs.BoolVar(&o.scan, "scan", false, "scan URL for dangerous CORS answers instead of explaining one call")
+	fs.StringVar(&o.calls, "calls", "", "check every call of this JSON file against -config's policy or the API at BASE_URL, as a browser judges them")
+	return fs
+}
+
+// callFlags are the flags that describe one call: with -calls, the file describes each call.
+var callFlags = []string{"origin", "method", "H", "credentials", "cookie"}
+
+// checkCallsArgs checks the command line of -calls: a target, -config or BASE_URL, and no flag that
+// describes one call or another mode.
+func checkCallsArgs(o *options) error {
+	var given []string
+	for _, name := range callFlags {
+		if o.set[name] {
+			given = append(given, "-"+name)
+		}
+	}
+	switch {
+	case o.calls == "":
+		return fmt.Errorf("%w: -calls needs the path of a JSON file of calls", errUsage)
+	case o.scan:
+		return fmt.Errorf("%w: -calls and -scan are two modes: give one of them", errUsage)
+	case len(given) > 0:
+		return fmt.Errorf("%w: -calls takes each call's origin, method, headers, credentials and cookies from %s: remove %s", errUsage, o.calls, strings.Join(given, ", "))
+	case o.config != "" && o.url != "":
+		return fmt.Errorf("%w: -calls checks the policy -config serves in-process or the API at BASE_URL, not both: remove -config or %s", errUsage, o.url)
+	case o.config == "" && o.url == "":
+		return fmt.Errorf("%w: -calls needs a target: -config POLICY (the policy file, in-process) or BASE_URL (a live API, e.g. https://api.example.com)", errUsage)
+	case o.url != "":
+		return checkBaseURL(o.url)
+	}
+	return nil
+}
+
+// checkBaseURL checks the BASE_URL of -calls: the API's scheme and host, and a path prefix if any, that
+// the calls' paths are appended to.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.HasSuffix(raw, "#") {
+		return fmt.Errorf("%w: BASE_URL %q is not a base URL: write the API's scheme and host, and a path prefix if any (e.g. https://api.example.com or https://example.com/backend), with no query, fragment or user:password@", errUsage, raw)
+	}
+	return nil
 }
 
 func printUsage(fs *flag.FlagSet, w io.Writer) {
@@ -148,7 +206,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// request for each of 21 hops), a scan about 30: one deadline bounds the whole run.
 	ctx, cancel := context.WithTimeoutCause(ctx, o.deadline, fmt.Errorf("the whole run took longer than -deadline %s", o.deadline))
 	defer cancel()
-	if o.scan {
+	switch {
+	case o.set["calls"]:
+		return runCalls(ctx, o, stdout, stderr)
+	case o.scan:
 		return runScan(ctx, o, stdout, stderr)
 	}
 	return runExplain(ctx, o, stdout, stderr)
