@@ -10,21 +10,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 func TestChiExampleMeetsRouterSpec(t *testing.T) {
-	h, err := newHandler([]string{corstest.AllowedOrigin})
+	h, err := newHandler([]string{routerspec.AllowedOrigin})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	corstest.RunRouterSpec(t, srv.URL)
+	routerspec.RunRouterSpec(t, srv.URL)
 }
 
 // Why r.Use comes first: chi refuses middleware declared after a route, at start-up.
 func TestPitfallChiPanicsOnUseAfterRoutes(t *testing.T) {
-	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}})
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{routerspec.AllowedOrigin}})
 	require.NoError(t, err)
 	r := chi.NewRouter()
 	r.Get("/items/{id}", getItem)
@@ -35,17 +35,17 @@ func TestPitfallChiPanicsOnUseAfterRoutes(t *testing.T) {
 // Route-level middleware (r.With, or r.Use inside r.Group) runs only when that route matches, so a preflight,
 // which matches no route, never reaches it. Install CORS on the root router.
 func TestPitfallChiRouteLevelMiddlewareMissesPreflights(t *testing.T) {
-	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}, AllowedMethods: []string{http.MethodPut}})
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{routerspec.AllowedOrigin}, AllowedMethods: []string{http.MethodPut}})
 	require.NoError(t, err)
 	r := chi.NewRouter()
 	r.With(c.Handler).Put("/items/{id}", putItem)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 
-	resp := corstest.Do(t, http.MethodOptions, srv.URL+"/items/1", map[string]string{
-		"Origin":                        corstest.AllowedOrigin,
+	resp := routerspec.Do(t, http.MethodOptions, srv.URL+"/items/1", map[string]string{
+		"Origin":                        routerspec.AllowedOrigin,
 		"Access-Control-Request-Method": http.MethodPut,
 	})
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.Status)
-	corstest.AssertNoCORS(t, resp)
+	routerspec.AssertNoCORS(t, resp)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // environ is a fake environment for configure.
@@ -37,7 +37,7 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func TestShippedConfigFileMeetsRouterSpec(t *testing.T) {
-	corstest.RunRouterSpec(t, serve(t, "cors.json", nil))
+	routerspec.RunRouterSpec(t, serve(t, "cors.json", nil))
 }
 
 func TestEnvironmentOverridesTheFile(t *testing.T) {
@@ -53,8 +53,8 @@ func TestEnvironmentOverridesTheFile(t *testing.T) {
 		wantMaxAg string
 	}{
 		{
-			name: "without variables the file's origin is allowed", origin: corstest.AllowedOrigin,
-			wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+			name: "without variables the file's origin is allowed", origin: routerspec.AllowedOrigin,
+			wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
 		},
 		{
 			name:   "CORS_ALLOWED_ORIGINS adds a wildcard pattern",
@@ -64,39 +64,39 @@ func TestEnvironmentOverridesTheFile(t *testing.T) {
 		{
 			name:   "CORS_ALLOWED_ORIGINS tolerates spaces around elements",
 			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": " http://localhost:3000 , https://*.example.com "},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
 		},
 		{
 			name:   "CORS_ALLOWED_ORIGINS replaces the file's list rather than adding to it",
 			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": "https://*.example.com"},
-			origin: corstest.AllowedOrigin,
+			origin: routerspec.AllowedOrigin,
 		},
 		{
 			name:   "CORS_ALLOW_CREDENTIALS=false drops the credentials header",
 			vars:   map[string]string{"CORS_ALLOW_CREDENTIALS": "false"},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantMaxAg: "7200",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantMaxAg: "7200",
 		},
 		{
 			name:   "CORS_MAX_AGE in seconds",
 			vars:   map[string]string{"CORS_MAX_AGE": "600"},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "600",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "600",
 		},
 		{
 			name:   "CORS_MAX_AGE as a duration",
 			vars:   map[string]string{"CORS_MAX_AGE": "90s"},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "90",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "90",
 		},
 		{
 			name:   "an empty variable leaves the file's value",
 			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": ""},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := corstest.Do(t, http.MethodOptions, serve(t, "cors.json", tt.vars)+"/items/1", preflight(tt.origin))
+			r := routerspec.Do(t, http.MethodOptions, serve(t, "cors.json", tt.vars)+"/items/1", preflight(tt.origin))
 			if tt.wantACAO == "" {
-				corstest.AssertNoCORS(t, r)
+				routerspec.AssertNoCORS(t, r)
 				return
 			}
 			assert.Equal(t, http.StatusNoContent, r.Status)

@@ -10,23 +10,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 func TestGorillaMuxExampleMeetsRouterSpec(t *testing.T) {
-	h, err := newHandler([]string{corstest.AllowedOrigin})
+	h, err := newHandler([]string{routerspec.AllowedOrigin})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	corstest.RunRouterSpec(t, srv.URL)
+	routerspec.RunRouterSpec(t, srv.URL)
 }
 
 // Why the example wraps the router: with r.Use, mux answers the preflight (405) and its 404s itself, before any
 // middleware runs, and none of those responses carries CORS headers.
 func TestPitfallGorillaMuxUseRunsOnlyOnMatchedRoutes(t *testing.T) {
 	c, err := cors.New(cors.Options{
-		AllowedOrigins:   []string{corstest.AllowedOrigin},
+		AllowedOrigins:   []string{routerspec.AllowedOrigin},
 		AllowedMethods:   []string{http.MethodGet, http.MethodPut},
 		AllowCredentials: true,
 	})
@@ -46,15 +46,15 @@ func TestPitfallGorillaMuxUseRunsOnlyOnMatchedRoutes(t *testing.T) {
 		wantStatus int
 	}{
 		{"preflight gets mux's 405", http.MethodOptions, "/items/1", map[string]string{
-			"Origin": corstest.AllowedOrigin, "Access-Control-Request-Method": http.MethodPut,
+			"Origin": routerspec.AllowedOrigin, "Access-Control-Request-Method": http.MethodPut,
 		}, http.StatusMethodNotAllowed},
-		{"unknown route gets mux's bare 404", http.MethodGet, "/missing", map[string]string{"Origin": corstest.AllowedOrigin}, http.StatusNotFound},
+		{"unknown route gets mux's bare 404", http.MethodGet, "/missing", map[string]string{"Origin": routerspec.AllowedOrigin}, http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := corstest.Do(t, tt.method, srv.URL+tt.path, tt.header)
+			resp := routerspec.Do(t, tt.method, srv.URL+tt.path, tt.header)
 			assert.Equal(t, tt.wantStatus, resp.Status)
-			corstest.AssertNoCORS(t, resp)
+			routerspec.AssertNoCORS(t, resp)
 		})
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // serveUpstream runs the demo upstream until the test ends and returns its URL.
@@ -27,18 +27,18 @@ func serveUpstream(t *testing.T) *url.URL {
 // that passes the upstream's headers through.
 func naiveProxy(t *testing.T, upstream *url.URL) http.Handler {
 	t.Helper()
-	c, err := newCORS([]string{corstest.AllowedOrigin})
+	c, err := newCORS([]string{routerspec.AllowedOrigin})
 	require.NoError(t, err)
 	return c.Handler(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(upstream) }})
 }
 
 func TestReverseProxyExampleMeetsRouterSpec(t *testing.T) {
-	h, err := newHandler([]string{corstest.AllowedOrigin}, serveUpstream(t))
+	h, err := newHandler([]string{routerspec.AllowedOrigin}, serveUpstream(t))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	corstest.RunRouterSpec(t, srv.URL)
+	routerspec.RunRouterSpec(t, srv.URL)
 }
 
 // The pitfall, over HTTP: passed through, the upstream's CORS headers are added to the middleware's. The allowed
@@ -47,7 +47,7 @@ func TestReverseProxyExampleMeetsRouterSpec(t *testing.T) {
 // ModifyResponse, each gets exactly what the policy says, and Vary is one line.
 func TestReverseProxyMustTakeOverTheUpstreamsCORSHeaders(t *testing.T) {
 	upstream := serveUpstream(t)
-	fixed, err := newHandler([]string{corstest.AllowedOrigin}, upstream)
+	fixed, err := newHandler([]string{routerspec.AllowedOrigin}, upstream)
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -58,13 +58,13 @@ func TestReverseProxyMustTakeOverTheUpstreamsCORSHeaders(t *testing.T) {
 		wantACAO, wantVary []string
 		wantExpose         bool
 	}{
-		{"the allowed origin gets one value", fixed, corstest.AllowedOrigin,
-			[]string{corstest.AllowedOrigin}, []string{"Origin, Accept-Encoding"}, false},
-		{"a refused origin gets none", fixed, corstest.RefusedOrigin,
+		{"the allowed origin gets one value", fixed, routerspec.AllowedOrigin,
+			[]string{routerspec.AllowedOrigin}, []string{"Origin, Accept-Encoding"}, false},
+		{"a refused origin gets none", fixed, routerspec.RefusedOrigin,
 			nil, []string{"Origin, Accept-Encoding"}, false},
-		{"pitfall: passed through, the allowed origin gets two values, which the browser refuses", naiveProxy(t, upstream), corstest.AllowedOrigin,
-			[]string{corstest.AllowedOrigin, "*"}, []string{"Origin", "Accept-Encoding"}, true},
-		{"pitfall: passed through, a refused origin gets the upstream's *", naiveProxy(t, upstream), corstest.RefusedOrigin,
+		{"pitfall: passed through, the allowed origin gets two values, which the browser refuses", naiveProxy(t, upstream), routerspec.AllowedOrigin,
+			[]string{routerspec.AllowedOrigin, "*"}, []string{"Origin", "Accept-Encoding"}, true},
+		{"pitfall: passed through, a refused origin gets the upstream's *", naiveProxy(t, upstream), routerspec.RefusedOrigin,
 			[]string{"*"}, []string{"Origin", "Accept-Encoding"}, true},
 	}
 	for _, tt := range tests {
@@ -72,7 +72,7 @@ func TestReverseProxyMustTakeOverTheUpstreamsCORSHeaders(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			t.Cleanup(srv.Close)
 
-			r := corstest.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": tt.origin})
+			r := routerspec.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": tt.origin})
 			assert.Equal(t, http.StatusOK, r.Status)
 			assert.Contains(t, r.Body, `"id":"1"`, "the upstream answered")
 			assert.Equal(t, tt.wantACAO, r.Header.Values("Access-Control-Allow-Origin"))
@@ -89,14 +89,14 @@ func TestReverseProxyUpstreamDownIsA502TheAppCanRead(t *testing.T) {
 	target, err := url.Parse(up.URL)
 	require.NoError(t, err)
 	up.Close()
-	h, err := newHandler([]string{corstest.AllowedOrigin}, target)
+	h, err := newHandler([]string{routerspec.AllowedOrigin}, target)
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	r := corstest.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": corstest.AllowedOrigin})
+	r := routerspec.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": routerspec.AllowedOrigin})
 	assert.Equal(t, http.StatusBadGateway, r.Status)
-	assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, routerspec.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "true", r.Header.Get("Access-Control-Allow-Credentials"))
 }
 
