@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
@@ -33,6 +34,35 @@ func TestFiberExampleMeetsRouterSpec(t *testing.T) {
 	require.NoError(t, err)
 
 	routerspec.RunRouterSpec(t, serve(t, app))
+}
+
+// The rule as the browser applies it: the app's page on http://localhost:3000 updates an item with its session
+// cookie (a PUT with a JSON body, so the browser sends a preflight first), and a page on a lookalike origin
+// making the same call is stopped at the preflight, so the browser never sends its PUT. fiber serves fasthttp,
+// not net/http: fiber's own adaptor.FiberApp turns the app into an http.Handler, so corstest judges it
+// in-process, with no listener (the fiber v3 example shows the other way, CheckURL against a running app).
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	app, err := newApp([]string{"http://localhost:3000"})
+	require.NoError(t, err)
+	h := adaptor.FiberApp(app)
+	put := corstest.Call{
+		Origin:      "http://localhost:3000",
+		Method:      http.MethodPut,
+		URL:         "/items/1",
+		Header:      http.Header{"Content-Type": {"application/json"}},
+		Credentials: "include",
+		Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+	}
+	if res := corstest.Allowed(t, h, put); res != nil && res.Allowed {
+		assert.Equal(t, http.StatusOK, res.Response.Status, "the PUT reached its handler")
+		assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+	}
+
+	lookalike := put
+	lookalike.Origin = "http://evil-localhost:3000"
+	if res := corstest.Blocked(t, h, lookalike); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's PUT")
+	}
 }
 
 // Why app.Use comes first: registered after the routes, the middleware never runs for a request a route answers,

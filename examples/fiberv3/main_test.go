@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
@@ -33,6 +34,47 @@ func TestFiberV3ExampleMeetsRouterSpec(t *testing.T) {
 	require.NoError(t, err)
 
 	routerspec.RunRouterSpec(t, serve(t, app))
+}
+
+// The rule as the browser applies it: the app's page on http://localhost:3000 updates an item with its session
+// cookie (a PUT with a JSON body, so the browser sends a preflight first), and a page on a lookalike origin
+// making the same call is stopped at the preflight, so the browser never sends its PUT. fiber serves fasthttp,
+// not net/http, so here corstest.CheckURL makes the calls over a loopback connection to the running app, as it
+// would to a deployed API (the fiber v2 example shows the other way: adaptor.FiberApp and corstest.Allowed).
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	app, err := newApp([]string{"http://localhost:3000"})
+	require.NoError(t, err)
+	url := serve(t, app)
+
+	tests := []struct {
+		name        string
+		origin      string
+		wantAllowed bool
+	}{
+		{"the app's page", "http://localhost:3000", true},
+		{"a lookalike page", "http://localhost.evil.example:3000", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := corstest.CheckURL(t.Context(), nil, corstest.Call{
+				Origin:      tt.origin,
+				Method:      http.MethodPut,
+				URL:         url + "/items/1",
+				Header:      http.Header{"Content-Type": {"application/json"}},
+				Credentials: "include",
+				Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+			})
+			require.NoError(t, err, "a network error, not a verdict")
+			if tt.wantAllowed {
+				require.True(t, res.Allowed, "%v", res.Err())
+				assert.Equal(t, http.StatusOK, res.Response.Status, "the PUT reached its handler")
+				assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+				return
+			}
+			assert.False(t, res.Allowed, "the browser lets %s make the app's PUT", tt.origin)
+			assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's PUT")
+		})
+	}
 }
 
 // Why app.Use comes first: fiber v3 still runs handlers in registration order, so registered after the routes
