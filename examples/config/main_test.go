@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
@@ -38,6 +39,48 @@ func writeFile(t *testing.T, name, content string) string {
 
 func TestShippedConfigFileMeetsRouterSpec(t *testing.T) {
 	routerspec.RunRouterSpec(t, serve(t, "cors.json", nil))
+}
+
+// The rule as the browser applies it, whether the allowlist comes from the file or the environment: the app's
+// page updates an item with its session cookie (a PUT with a JSON body, so the browser sends a preflight
+// first), and a page on a lookalike origin making the same call is stopped at the preflight. Turning
+// credentials off in the environment blocks the app's call too: a credentialed fetch needs
+// Access-Control-Allow-Credentials: true on the preflight and on the response
+// (https://fetch.spec.whatwg.org/#cors-check).
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	tests := []struct {
+		name        string
+		vars        map[string]string
+		origin      string
+		wantAllowed bool
+	}{
+		{"the file's app", nil, "http://localhost:3000", true},
+		{"a lookalike of the file's app", nil, "http://localhost.evil.example:3000", false},
+		{"an app the environment adds with a pattern",
+			map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:3000,https://*.example.com"}, "https://app.example.com", true},
+		{"a lookalike of the pattern",
+			map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:3000,https://*.example.com"}, "https://app.example.com.evil.example", false},
+		{"the file's app once the environment turns credentials off",
+			map[string]string{"CORS_ALLOW_CREDENTIALS": "false"}, "http://localhost:3000", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := configure("cors.json", environ(tt.vars))
+			require.NoError(t, err)
+			check := corstest.Blocked
+			if tt.wantAllowed {
+				check = corstest.Allowed
+			}
+			check(t, newHandler(c), corstest.Call{
+				Origin:      tt.origin,
+				Method:      http.MethodPut,
+				URL:         "/items/1",
+				Header:      http.Header{"Content-Type": {"application/json"}},
+				Credentials: "include",
+				Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+			})
+		})
+	}
 }
 
 func TestEnvironmentOverridesTheFile(t *testing.T) {

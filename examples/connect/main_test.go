@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
@@ -83,6 +84,70 @@ func TestConnectServiceAnswersConnectAndGRPCWebClients(t *testing.T) {
 			assert.Equal(t, map[string]any{"resource": "item", "id": "99"}, detail.(*structpb.Struct).AsMap())
 		})
 	}
+}
+
+// The rule as the browser applies it, for each kind of call the app's page makes with its session cookie: a
+// Connect unary call and a gRPC-Web call to the service (both preflighted, for their protocol headers), and the
+// REST API's PUT. The app's calls are allowed, and the gRPC-Web client can read the status headers the policy
+// exposes; a page on a lookalike origin making the same calls is stopped at the preflight. corstest sends no
+// request body, so the service answers each RPC with an error ("unary request has zero messages"): the page
+// reading that error is what a CORS test needs, and the other tests here check the answers themselves.
+func TestTheAppsCredentialedCallsAreAllowedAndALookalikeIsBlocked(t *testing.T) {
+	h, err := newHandler([]string{"http://localhost:3000"})
+	require.NoError(t, err)
+
+	tests := []struct {
+		name     string
+		call     corstest.Call // without Origin, Credentials and Cookies, which every call shares
+		wantRead []string      // response headers the app's page must be able to read
+	}{
+		{"a Connect unary call", corstest.Call{
+			Method: http.MethodPost, URL: GetItemProcedure,
+			Header: http.Header{"Content-Type": {"application/json"}, "Connect-Protocol-Version": {"1"}, "Connect-Timeout-Ms": {"5000"}},
+		}, nil},
+		{"a gRPC-Web call, whose status is in response headers", corstest.Call{
+			Method: http.MethodPost, URL: GetItemProcedure,
+			Header: http.Header{
+				"Content-Type": {"application/grpc-web+json"}, "X-Grpc-Web": {"1"},
+				"X-User-Agent": {"grpc-web-javascript/0.1"}, "Grpc-Timeout": {"5S"},
+			},
+		}, []string{"Grpc-Status", "Grpc-Message"}},
+		{"the REST API's PUT", corstest.Call{
+			Method: http.MethodPut, URL: "/items/1",
+			Header: http.Header{"Content-Type": {"application/json"}},
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			call := tt.call
+			call.Origin = "http://localhost:3000"
+			call.Credentials = "include"
+			call.Cookies = []*http.Cookie{{Name: "session", Value: "abc"}}
+			res := corstest.Allowed(t, h, call)
+			for _, name := range tt.wantRead {
+				assert.True(t, res.CanRead(name), "the page can read %s", name)
+			}
+
+			call.Origin = "http://evil-localhost:3000"
+			if res := corstest.Blocked(t, h, call); res != nil {
+				assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's call")
+			}
+		})
+	}
+}
+
+// The pitfall in the browser's terms: under a JSON API's policy, the app's Connect call fails at its preflight,
+// and its fix names the headers the preflight asked for, to check against AllowedHeaders.
+func TestPitfallAJSONAPIsPolicyBlocksEveryConnectCall(t *testing.T) {
+	h := jsonAPICORS(t).Handler(newMux())
+	res := corstest.Blocked(t, h, corstest.Call{
+		Origin: "http://localhost:3000", Method: http.MethodPost, URL: GetItemProcedure,
+		Header:      http.Header{"Content-Type": {"application/json"}, "Connect-Protocol-Version": {"1"}, "Connect-Timeout-Ms": {"5000"}},
+		Credentials: "include",
+	})
+	require.NotNil(t, res)
+	assert.Equal(t, "preflight", res.BlockedAt)
+	assert.ErrorContains(t, res.Err(), "connect-protocol-version")
 }
 
 // call sends one request with a body and returns the response.
