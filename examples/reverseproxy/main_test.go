@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
@@ -39,6 +40,47 @@ func TestReverseProxyExampleMeetsRouterSpec(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	routerspec.RunRouterSpec(t, srv.URL)
+}
+
+// The rule as the browser applies it: the app's page on http://localhost:3000 updates an item with its session
+// cookie (a PUT with a JSON body, so the browser sends a preflight first), which the proxy's policy answers and
+// the upstream serves; a page on a lookalike origin making the same call is stopped at the preflight, so the
+// upstream never sees its PUT. The proxy is judged in-process; the upstream it calls is a real server.
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	h, err := newHandler([]string{"http://localhost:3000"}, serveUpstream(t))
+	require.NoError(t, err)
+	put := corstest.Call{
+		Origin:      "http://localhost:3000",
+		Method:      http.MethodPut,
+		URL:         "/items/1",
+		Header:      http.Header{"Content-Type": {"application/json"}},
+		Credentials: "include",
+		Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+	}
+	if res := corstest.Allowed(t, h, put); res != nil && res.Allowed {
+		assert.Equal(t, http.StatusOK, res.Response.Status, "the upstream answered the PUT")
+		assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+	}
+
+	lookalike := put
+	lookalike.Origin = "http://localhost.evil.example:3000"
+	if res := corstest.Blocked(t, h, lookalike); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's PUT")
+	}
+}
+
+// The pitfall in the browser's terms: with the upstream's CORS headers passed through, the app's own
+// credentialed GET is blocked (two Access-Control-Allow-Origin values), while any page can read what the
+// upstream's "*" gives it, since the browser sends no credentials.
+func TestPitfallPassingTheUpstreamsCORSThroughBlocksTheAppAndOpensTheAPIToAnyPage(t *testing.T) {
+	proxy := naiveProxy(t, serveUpstream(t))
+
+	res := corstest.Blocked(t, proxy, corstest.Call{Origin: "http://localhost:3000", URL: "/items/1", Credentials: "include"})
+	require.NotNil(t, res)
+	assert.ErrorContains(t, res.Err(), "multiple values")
+
+	// The hole: a page the policy refuses reads the item all the same.
+	corstest.Allowed(t, proxy, corstest.Call{Origin: "http://evil-localhost:3000", URL: "/items/1"})
 }
 
 // The pitfall, over HTTP: passed through, the upstream's CORS headers are added to the middleware's. The allowed

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
@@ -60,6 +61,31 @@ func dial(t *testing.T, srv *httptest.Server, origin string) (*websocket.Conn, *
 		t.Cleanup(func() { _ = conn.Close() })
 	}
 	return conn, resp, err
+}
+
+// The rule as the browser applies it to the example's fetch endpoint: the app's page reads GET /messages with
+// its session cookie, and a page on a lookalike origin making the same call cannot read the answer (the
+// server still answers it: a GET needs no preflight). This example has no credentialed write over fetch: its
+// policy allows the default methods and no request header, and the page writes over the WebSocket, which CORS
+// does not govern (corstest models fetch, not WebSocket handshakes; the tests below check those).
+func TestTheAppsCredentialedReadIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	h, err := newHandler([]string{"http://localhost:3000"}, gorillaEcho) // either library: /messages is plain HTTP
+	require.NoError(t, err)
+	read := corstest.Call{
+		Origin:      "http://localhost:3000",
+		URL:         "/messages",
+		Credentials: "include",
+		Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+	}
+	if res := corstest.Allowed(t, h, read); res != nil && res.Allowed {
+		assert.Nil(t, res.Preflight, "a GET without custom headers is not preflighted")
+		assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+	}
+
+	read.Origin = "http://evil-localhost:3000"
+	if res := corstest.Blocked(t, h, read); res != nil {
+		assert.Equal(t, "request", res.BlockedAt, "the server answered, but the page cannot read it")
+	}
 }
 
 func TestAllowedOriginUpgradesAndEchoes(t *testing.T) {
