@@ -76,4 +76,9 @@ func TestPitfallChiRouteLevelMiddlewareMissesPreflights(t *testing.T) {
 	})
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.Status)
 	routerspec.AssertNoCORS(t, resp)
+
+	// As the browser judges it: the preflight fails, so the app's PUT is never sent.
+	if res := corstest.Blocked(t, r, corstest.Call{Origin: routerspec.AllowedOrigin, Method: http.MethodPut, URL: "/items/1"}); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt)
+	}
 }

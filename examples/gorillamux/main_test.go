@@ -86,4 +86,9 @@ func TestPitfallGorillaMuxUseRunsOnlyOnMatchedRoutes(t *testing.T) {
 			routerspec.AssertNoCORS(t, resp)
 		})
 	}
+
+	// As the browser judges it: the preflight fails, so the app's PUT is never sent.
+	if res := corstest.Blocked(t, r, corstest.Call{Origin: routerspec.AllowedOrigin, Method: http.MethodPut, URL: "/items/1"}); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt)
+	}
 }

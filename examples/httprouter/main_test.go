@@ -70,4 +70,9 @@ func TestPitfallHttprouterAnswersPreflightsItself(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.Status)
 	assert.Contains(t, resp.Header.Get("Allow"), http.MethodPut)
 	routerspec.AssertNoCORS(t, resp)
+
+	// As the browser judges it: the preflight fails, so the app's PUT is never sent.
+	if res := corstest.Blocked(t, router, corstest.Call{Origin: routerspec.AllowedOrigin, Method: http.MethodPut, URL: "/items/1"}); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt)
+	}
 }

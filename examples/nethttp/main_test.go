@@ -25,6 +25,7 @@ func TestServeMuxExampleMeetsRouterSpec(t *testing.T) {
 // The rule as the browser applies it: the app's page on http://localhost:3000 updates an item with its session
 // cookie (a PUT with a JSON body, so the browser sends a preflight first), and a page on a lookalike origin
 // making the same call is stopped at the preflight, so the browser never sends its PUT.
+// The whole mux is wrapped, so the middleware answers the preflight before the mux could answer it with 405.
 func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
 	h, err := newHandler([]string{"http://localhost:3000"})
 	require.NoError(t, err)
@@ -65,6 +66,11 @@ func TestPitfallWrappingOnlyTheRouteLetsTheMuxAnswerPreflightsWith405(t *testing
 	assert.Equal(t, http.StatusMethodNotAllowed, r.Status)
 	assert.NotEmpty(t, r.Header.Get("Allow"))
 	routerspec.AssertNoCORS(t, r)
+
+	// As the browser judges it: the preflight fails, so the app's PUT is never sent.
+	if res := corstest.Blocked(t, mux, corstest.Call{Origin: routerspec.AllowedOrigin, Method: http.MethodPut, URL: "/items/1"}); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt)
+	}
 }
 
 // For comparison with fiber (see examples/fiber): on net/http the middleware sees every Origin header, and a
