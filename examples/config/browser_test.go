@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // The router specification again, with the shipped cors.json and real browsers as the judge of what the
@@ -14,5 +14,5 @@ func TestShippedConfigFileInBrowsers(t *testing.T) {
 	c, err := configure("cors.json", environ(nil))
 	require.NoError(t, err)
 
-	corstest.RunBrowserSpec(t, corstest.ServeRecorded(t, newHandler(c)), corstest.RouterBrowserCases())
+	routerspec.RunBrowserSpec(t, routerspec.ServeRecorded(t, newHandler(c)), routerspec.RouterBrowserCases())
 }

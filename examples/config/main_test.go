@@ -11,7 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // environ is a fake environment for configure.
@@ -37,7 +38,49 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func TestShippedConfigFileMeetsRouterSpec(t *testing.T) {
-	corstest.RunRouterSpec(t, serve(t, "cors.json", nil))
+	routerspec.RunRouterSpec(t, serve(t, "cors.json", nil))
+}
+
+// The rule as the browser applies it, whether the allowlist comes from the file or the environment: the app's
+// page updates an item with its session cookie (a PUT with a JSON body, so the browser sends a preflight
+// first), and a page on a lookalike origin making the same call is stopped at the preflight. Turning
+// credentials off in the environment blocks the app's call too: a credentialed fetch needs
+// Access-Control-Allow-Credentials: true on the preflight and on the response
+// (https://fetch.spec.whatwg.org/#cors-check).
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	tests := []struct {
+		name        string
+		vars        map[string]string
+		origin      string
+		wantAllowed bool
+	}{
+		{"the file's app", nil, "http://localhost:3000", true},
+		{"a lookalike of the file's app", nil, "http://localhost.evil.example:3000", false},
+		{"an app the environment adds with a pattern",
+			map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:3000,https://*.example.com"}, "https://app.example.com", true},
+		{"a lookalike of the pattern",
+			map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:3000,https://*.example.com"}, "https://app.example.com.evil.example", false},
+		{"the file's app once the environment turns credentials off",
+			map[string]string{"CORS_ALLOW_CREDENTIALS": "false"}, "http://localhost:3000", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := configure("cors.json", environ(tt.vars))
+			require.NoError(t, err)
+			check := corstest.Blocked
+			if tt.wantAllowed {
+				check = corstest.Allowed
+			}
+			check(t, newHandler(c), corstest.Call{
+				Origin:      tt.origin,
+				Method:      http.MethodPut,
+				URL:         "/items/1",
+				Header:      http.Header{"Content-Type": {"application/json"}},
+				Credentials: "include",
+				Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+			})
+		})
+	}
 }
 
 func TestEnvironmentOverridesTheFile(t *testing.T) {
@@ -53,8 +96,8 @@ func TestEnvironmentOverridesTheFile(t *testing.T) {
 		wantMaxAg string
 	}{
 		{
-			name: "without variables the file's origin is allowed", origin: corstest.AllowedOrigin,
-			wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+			name: "without variables the file's origin is allowed", origin: routerspec.AllowedOrigin,
+			wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
 		},
 		{
 			name:   "CORS_ALLOWED_ORIGINS adds a wildcard pattern",
@@ -64,39 +107,39 @@ func TestEnvironmentOverridesTheFile(t *testing.T) {
 		{
 			name:   "CORS_ALLOWED_ORIGINS tolerates spaces around elements",
 			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": " http://localhost:3000 , https://*.example.com "},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
 		},
 		{
 			name:   "CORS_ALLOWED_ORIGINS replaces the file's list rather than adding to it",
 			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": "https://*.example.com"},
-			origin: corstest.AllowedOrigin,
+			origin: routerspec.AllowedOrigin,
 		},
 		{
 			name:   "CORS_ALLOW_CREDENTIALS=false drops the credentials header",
 			vars:   map[string]string{"CORS_ALLOW_CREDENTIALS": "false"},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantMaxAg: "7200",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantMaxAg: "7200",
 		},
 		{
 			name:   "CORS_MAX_AGE in seconds",
 			vars:   map[string]string{"CORS_MAX_AGE": "600"},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "600",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "600",
 		},
 		{
 			name:   "CORS_MAX_AGE as a duration",
 			vars:   map[string]string{"CORS_MAX_AGE": "90s"},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "90",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "90",
 		},
 		{
 			name:   "an empty variable leaves the file's value",
 			vars:   map[string]string{"CORS_ALLOWED_ORIGINS": ""},
-			origin: corstest.AllowedOrigin, wantACAO: corstest.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
+			origin: routerspec.AllowedOrigin, wantACAO: routerspec.AllowedOrigin, wantACAC: "true", wantMaxAg: "7200",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := corstest.Do(t, http.MethodOptions, serve(t, "cors.json", tt.vars)+"/items/1", preflight(tt.origin))
+			r := routerspec.Do(t, http.MethodOptions, serve(t, "cors.json", tt.vars)+"/items/1", preflight(tt.origin))
 			if tt.wantACAO == "" {
-				corstest.AssertNoCORS(t, r)
+				routerspec.AssertNoCORS(t, r)
 				return
 			}
 			assert.Equal(t, http.StatusNoContent, r.Status)

@@ -6,7 +6,8 @@
 // by cors with options read from a JSON config file. The page calls the API
 // with fetch (a simple GET, a preflighted PUT with a custom header, a
 // credentialed request with a cookie, and a DELETE the config refuses) and
-// shows what the browser allowed it to read.
+// shows what the browser allowed it to read. At start, the devserver prints
+// why the browser blocks that DELETE, judged in-process with corstest.
 //
 //	cd examples && go run ./devserver
 //	go run ./devserver -config my-cors.json -frontend-addr localhost:5173 -api-addr localhost:9000
@@ -29,10 +30,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/corstest"
 )
 
 // shutdownTimeout bounds how long in-flight requests may take to finish once
@@ -203,6 +206,30 @@ func effectiveOptionsJSON(o cors.Options) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// deleteCall is the DELETE the page makes, fetch(API + "/api/items/42", {method: "DELETE"}), as
+// corstest states it: the credentials mode is fetch's default, same-origin, so no cookie goes cross-origin.
+func deleteCall(frontendURL, apiURL string) corstest.Call {
+	return corstest.Call{Origin: frontendURL, Method: http.MethodDelete, URL: apiURL + "/api/items/42"}
+}
+
+// judgeDelete is the browser's verdict on the page's DELETE, judged in-process (corstest.Check) against
+// the API as configured by c. The middleware is rebuilt from c's options without their Logger: the
+// banner explains this refusal, and the log is for the requests browsers really send.
+func judgeDelete(c *cors.Cors, frontendURL, apiURL string) (*corstest.Result, error) {
+	opts := c.Options()
+	opts.Logger = nil
+	quiet, err := cors.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	return corstest.Check(newAPI(quiet), deleteCall(frontendURL, apiURL))
+}
+
+// indent prefixes every line of s with prefix.
+func indent(prefix, s string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
 // explainDeleteCommand is the corscheck command that explains the call the page makes and the browser
 // blocks: DELETE /api/items/42 from the frontend. It runs from the examples module; elsewhere, install
 // corscheck with go install github.com/crossorigin/cors/cmd/corscheck@latest.
@@ -223,8 +250,26 @@ func printBanner(w io.Writer, frontendURL, apiURL string, h handlers) error {
 	if !h.cors.OriginAllowed(frontendURL) {
 		fmt.Fprintf(w, "warning: the config does not allow the frontend's origin %s, so the browser will block the page's requests; add it to allowed_origins\n", frontendURL)
 	} else {
-		fmt.Fprintf(w, "why does the page's DELETE fail? ask corscheck, which judges a call as a browser does:\n  %s\n", explainDeleteCommand(frontendURL, apiURL))
+		printDeleteVerdict(w, frontendURL, apiURL, h)
 	}
 	fmt.Fprintf(w, "press Ctrl+C to stop\n")
 	return nil
+}
+
+// printDeleteVerdict tells why the page's DELETE fails, in the browser's words with the fix on the server
+// (the Err of the blocked call), and the corscheck command that asks the running API the same. A config
+// that allows the DELETE is said to allow it. A call corstest cannot make (a frontend address no browser
+// would send as an origin) is said too: the banner is help, and the demo runs all the same.
+func printDeleteVerdict(w io.Writer, frontendURL, apiURL string, h handlers) {
+	res, err := judgeDelete(h.cors, frontendURL, apiURL)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "the page's DELETE could not be judged: %v\n", err)
+	case res.Allowed:
+		fmt.Fprintf(w, "the page's DELETE is allowed by this config: the browser sends it, and the page reads the answer\n")
+		return
+	default:
+		fmt.Fprintf(w, "why does the page's DELETE fail? the browser's verdict (corstest.Check, in-process):\n%s\n", indent("  ", res.Err().Error()))
+	}
+	fmt.Fprintf(w, "ask corscheck, which judges a call as a browser does, with the whole exchange:\n  %s\n", explainDeleteCommand(frontendURL, apiURL))
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -20,9 +21,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crossorigin/cors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crossorigin/cors"
+	"github.com/crossorigin/cors/corstest"
 )
 
 // pageOrigin is the frontend origin the default cors.json allows.
@@ -277,6 +280,50 @@ func TestDemoOverHTTP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The page's four calls, as the browser judges them against the API with the default config: what the page
+// shows. The DELETE is blocked at its preflight, so the browser never sends it and the handler never runs (a
+// non-browser client may still DELETE: see TestDemoOverHTTP).
+func TestThePagesCallsAsTheBrowserJudgesThem(t *testing.T) {
+	h, err := buildHandlers("", "http://localhost:8080", nil)
+	require.NoError(t, err)
+	session := []*http.Cookie{{Name: sessionCookie, Value: "abc123"}}
+
+	t.Run("a simple GET is readable without a preflight, X-Request-Id with it and X-Api-Version not", func(t *testing.T) {
+		res := corstest.Allowed(t, h.api, corstest.Call{Origin: pageOrigin, URL: "/api/hello"})
+		require.NotNil(t, res)
+		assert.Nil(t, res.Preflight)
+		assert.True(t, res.CanRead("X-Request-Id"), "exposed_headers lists it")
+		assert.False(t, res.CanRead("X-Api-Version"), "sent, but not exposed")
+	})
+	t.Run("a PUT with Content-Type and X-Demo passes its preflight", func(t *testing.T) {
+		res := corstest.Allowed(t, h.api, corstest.Call{
+			Origin: pageOrigin, Method: http.MethodPut, URL: "/api/items/42",
+			Header: http.Header{"Content-Type": {"application/json"}, "X-Demo": {"hello"}},
+		})
+		require.NotNil(t, res)
+		require.NotNil(t, res.Preflight)
+		assert.Equal(t, http.StatusNoContent, res.Preflight.Status)
+	})
+	t.Run("the credentialed login and the GET that reads its cookie back are readable", func(t *testing.T) {
+		corstest.Allowed(t, h.api, corstest.Call{Origin: pageOrigin, Method: http.MethodPost, URL: "/api/login", Credentials: "include"})
+		res := corstest.Allowed(t, h.api, corstest.Call{Origin: pageOrigin, URL: "/api/me", Credentials: "include", Cookies: session})
+		require.NotNil(t, res)
+		require.NotNil(t, res.Response)
+		assert.Equal(t, http.StatusOK, res.Response.Status, "the API got the cookie")
+	})
+	t.Run("the DELETE, which the config does not allow, is blocked at its preflight and never sent", func(t *testing.T) {
+		res := corstest.Blocked(t, h.api, corstest.Call{Origin: pageOrigin, Method: http.MethodDelete, URL: "/api/items/42"})
+		require.NotNil(t, res)
+		assert.Equal(t, "preflight", res.BlockedAt)
+		assert.Nil(t, res.Response, "the browser never sends the DELETE")
+		require.NotNil(t, res.Preflight)
+		assert.Equal(t, http.StatusForbidden, res.Preflight.Status)
+	})
+	t.Run("another origin cannot read the credentialed GET", func(t *testing.T) {
+		corstest.Blocked(t, h.api, corstest.Call{Origin: "http://localhost:3001", URL: "/api/me", Credentials: "include", Cookies: session})
+	})
 }
 
 // configErrors collects every *cors.ConfigError in err's tree.
@@ -557,6 +604,58 @@ func TestBannerPrintsTheEffectiveOptionsAsAConfigFileThatLoadsBackToThem(t *test
 	reloaded, err := cors.New(printed)
 	require.NoError(t, err)
 	assert.Equal(t, h.cors.Options(), reloaded.Options())
+}
+
+// The banner tells the developer why the page's DELETE fails, in the browser's words with the fix on the
+// server (the Err of the blocked call, judged in-process), and the corscheck command that asks the running
+// API the same. Judging the DELETE logs no refusal: the log is for the requests browsers really send.
+func TestBannerExplainsThePagesBlockedDeleteInTheBrowsersWords(t *testing.T) {
+	allowDelete := filepath.Join(t.TempDir(), "cors.json")
+	require.NoError(t, os.WriteFile(allowDelete, []byte(`{"allowed_origins": ["http://localhost:3000"], "allowed_methods": ["GET", "DELETE"]}`), 0o600))
+	otherPage := filepath.Join(t.TempDir(), "cors.json")
+	require.NoError(t, os.WriteFile(otherPage, []byte(`{"allowed_origins": ["https://app.example.com"]}`), 0o600))
+
+	const api = "http://localhost:8080"
+	blocked := []string{
+		"why does the page's DELETE fail?",
+		"\n  the browser blocks DELETE " + api + "/api/items/42 from " + pageOrigin + " (credentials: same-origin) at the preflight:",
+		"\n    1. The response to the preflight request does not have an HTTP ok status (got 403).",
+		"\n       fix: ", "DELETE in AllowedMethods",
+		"\n  go run github.com/crossorigin/cors/cmd/corscheck -origin " + pageOrigin + " -method DELETE " + api + "/api/items/42\n",
+	}
+	tests := []struct {
+		name    string
+		config  string
+		want    []string // in this order
+		notWant []string
+	}{
+		{"the default config: the DELETE's verdict with its fix, then the corscheck command", "", blocked, []string{"warning"}},
+		{"a config that allows DELETE says so", allowDelete,
+			[]string{"the page's DELETE is allowed by this config"}, []string{"why does the page's DELETE fail?", "corscheck"}},
+		{"a config that does not allow the page warns instead", otherPage,
+			[]string{"warning: the config does not allow the frontend's origin " + pageOrigin}, []string{"DELETE"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var log bytes.Buffer
+			h, err := buildHandlers(tt.config, api, slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			require.NoError(t, err)
+			var out bytes.Buffer
+			require.NoError(t, printBanner(&out, pageOrigin, api, h))
+
+			text, rest := out.String(), out.String()
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				require.GreaterOrEqual(t, i, 0, "the banner lacks %q (in order):\n%s", w, text)
+				rest = rest[i+len(w):]
+			}
+			for _, w := range tt.notWant {
+				assert.NotContains(t, text, w)
+			}
+			assert.True(t, strings.HasSuffix(text, "press Ctrl+C to stop\n"), "the banner ends with how to stop:\n%s", text)
+			assert.Empty(t, log.String(), "judging the DELETE logs no refusal")
+		})
+	}
 }
 
 func TestBaseURLKeepsTheRequestedHostAndTakesTheActualPort(t *testing.T) {

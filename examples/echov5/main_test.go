@@ -10,16 +10,44 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 func TestEchoV5ExampleMeetsRouterSpec(t *testing.T) {
-	e, err := newHandler([]string{corstest.AllowedOrigin})
+	e, err := newHandler([]string{routerspec.AllowedOrigin})
 	require.NoError(t, err)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 
-	corstest.RunRouterSpec(t, srv.URL)
+	routerspec.RunRouterSpec(t, srv.URL)
+}
+
+// The rule as the browser applies it: the app's page on http://localhost:3000 updates an item with its session
+// cookie (a PUT with a JSON body, so the browser sends a preflight first), and a page on a lookalike origin
+// making the same call is stopped at the preflight, so the browser never sends its PUT.
+// The middleware is e.Pre, so it answers the preflight before echo's own OPTIONS handler could.
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	e, err := newHandler([]string{"http://localhost:3000"})
+	require.NoError(t, err)
+	put := corstest.Call{
+		Origin:      "http://localhost:3000",
+		Method:      http.MethodPut,
+		URL:         "/items/1",
+		Header:      http.Header{"Content-Type": {"application/json"}},
+		Credentials: "include",
+		Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+	}
+	if res := corstest.Allowed(t, e, put); res != nil && res.Allowed {
+		assert.Equal(t, http.StatusOK, res.Response.Status, "the PUT reached its handler")
+		assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+	}
+
+	lookalike := put
+	lookalike.Origin = "http://evil-localhost:3000"
+	if res := corstest.Blocked(t, e, lookalike); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's PUT")
+	}
 }
 
 // Where the middleware goes in echo v5, and why e.Pre. Echo runs every Pre middleware before routing and every
@@ -32,7 +60,7 @@ func TestEchoV5ExampleMeetsRouterSpec(t *testing.T) {
 func TestEchoV5CORSMustBeAPreMiddleware(t *testing.T) {
 	redirect := middleware.RemoveTrailingSlashWithConfig(middleware.RemoveTrailingSlashConfig{RedirectCode: http.StatusPermanentRedirect})
 	preflight := map[string]string{
-		"Origin":                         corstest.AllowedOrigin,
+		"Origin":                         routerspec.AllowedOrigin,
 		"Access-Control-Request-Method":  http.MethodPut,
 		"Access-Control-Request-Headers": "content-type",
 	}
@@ -58,7 +86,7 @@ func TestEchoV5CORSMustBeAPreMiddleware(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := newCORS([]string{corstest.AllowedOrigin})
+			c, err := newCORS([]string{routerspec.AllowedOrigin})
 			require.NoError(t, err)
 			e := echo.New()
 			tt.install(e, echo.WrapMiddleware(c.Handler))
@@ -66,26 +94,26 @@ func TestEchoV5CORSMustBeAPreMiddleware(t *testing.T) {
 			srv := httptest.NewServer(e)
 			t.Cleanup(srv.Close)
 
-			r := corstest.Do(t, http.MethodOptions, srv.URL+"/items/1", preflight)
+			r := routerspec.Do(t, http.MethodOptions, srv.URL+"/items/1", preflight)
 			assert.Equal(t, http.StatusNoContent, r.Status, "the preflight is answered either way")
 			if tt.wantPreflightCORS {
-				assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
-				corstest.AssertTokensOnce(t, r.Header, "Access-Control-Allow-Methods", http.MethodPut)
+				assert.Equal(t, routerspec.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
+				routerspec.AssertTokensOnce(t, r.Header, "Access-Control-Allow-Methods", http.MethodPut)
 				assert.Empty(t, r.Header.Values("Allow"), "the middleware answered, not echo's OPTIONS handler")
 			} else {
-				corstest.AssertNoCORS(t, r)
-				assert.ElementsMatch(t, []string{http.MethodOptions, http.MethodGet, http.MethodPut}, corstest.Tokens(r.Header, "Allow"),
+				routerspec.AssertNoCORS(t, r)
+				assert.ElementsMatch(t, []string{http.MethodOptions, http.MethodGet, http.MethodPut}, routerspec.Tokens(r.Header, "Allow"),
 					"echo's OPTIONS handler answered")
 			}
 
-			r = corstest.Do(t, http.MethodGet, srv.URL+"/items/1/", map[string]string{"Origin": corstest.AllowedOrigin})
+			r = routerspec.Do(t, http.MethodGet, srv.URL+"/items/1/", map[string]string{"Origin": routerspec.AllowedOrigin})
 			assert.Equal(t, http.StatusPermanentRedirect, r.Status)
 			assert.Equal(t, "/items/1", r.Header.Get("Location"))
 			if tt.wantRedirectCORS {
-				assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
-				corstest.AssertTokensOnce(t, r.Header, "Vary", "Origin")
+				assert.Equal(t, routerspec.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
+				routerspec.AssertTokensOnce(t, r.Header, "Vary", "Origin")
 			} else {
-				corstest.AssertNoCORS(t, r)
+				routerspec.AssertNoCORS(t, r)
 				assert.Empty(t, r.Header.Values("Vary"), "the middleware never ran")
 			}
 		})

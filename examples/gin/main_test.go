@@ -11,26 +11,54 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
 
 func TestGinExampleMeetsRouterSpec(t *testing.T) {
-	h, err := newHandler([]string{corstest.AllowedOrigin})
+	h, err := newHandler([]string{routerspec.AllowedOrigin})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	corstest.RunRouterSpec(t, srv.URL)
+	routerspec.RunRouterSpec(t, srv.URL)
+}
+
+// The rule as the browser applies it: the app's page on http://localhost:3000 updates an item with its session
+// cookie (a PUT with a JSON body, so the browser sends a preflight first), and a page on a lookalike origin
+// making the same call is stopped at the preflight, so the browser never sends its PUT.
+// The gin middleware answers the preflight and aborts the chain, so no gin handler runs for it.
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	r, err := newHandler([]string{"http://localhost:3000"})
+	require.NoError(t, err)
+	put := corstest.Call{
+		Origin:      "http://localhost:3000",
+		Method:      http.MethodPut,
+		URL:         "/items/1",
+		Header:      http.Header{"Content-Type": {"application/json"}},
+		Credentials: "include",
+		Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+	}
+	if res := corstest.Allowed(t, r, put); res != nil && res.Allowed {
+		assert.Equal(t, http.StatusOK, res.Response.Status, "the PUT reached its handler")
+		assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+	}
+
+	lookalike := put
+	lookalike.Origin = "http://localhost.evil.example:3000"
+	if res := corstest.Blocked(t, r, lookalike); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's PUT")
+	}
 }
 
 // The preflight must stop at the middleware even when the route does have a handler for OPTIONS (here r.Any):
 // with Abort the handler never runs; without it, the handler runs after the preflight was answered.
 func TestGinPreflightAbortsTheChain(t *testing.T) {
-	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}, AllowedMethods: []string{http.MethodPut}})
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{routerspec.AllowedOrigin}, AllowedMethods: []string{http.MethodPut}})
 	require.NoError(t, err)
-	preflight := map[string]string{"Origin": corstest.AllowedOrigin, "Access-Control-Request-Method": http.MethodPut}
+	preflight := map[string]string{"Origin": routerspec.AllowedOrigin, "Access-Control-Request-Method": http.MethodPut}
 	withoutAbort := func(ctx *gin.Context) { c.Apply(ctx.Writer, ctx.Request); ctx.Next() }
 
 	tests := []struct {
@@ -50,8 +78,8 @@ func TestGinPreflightAbortsTheChain(t *testing.T) {
 			srv := httptest.NewServer(r)
 			t.Cleanup(srv.Close)
 
-			resp := corstest.Do(t, http.MethodOptions, srv.URL+"/rpc", preflight)
-			assert.Equal(t, corstest.AllowedOrigin, resp.Header.Get("Access-Control-Allow-Origin"))
+			resp := routerspec.Do(t, http.MethodOptions, srv.URL+"/rpc", preflight)
+			assert.Equal(t, routerspec.AllowedOrigin, resp.Header.Get("Access-Control-Allow-Origin"))
 			assert.Equal(t, tt.wantHandler, handlerRan.Load())
 			if !tt.wantHandler {
 				assert.Equal(t, http.StatusNoContent, resp.Status)
@@ -63,7 +91,7 @@ func TestGinPreflightAbortsTheChain(t *testing.T) {
 
 // Why the example's handler uses Header().Add: gin's ctx.Header sets, replacing the Vary the middleware appended.
 func TestPitfallGinContextHeaderReplacesVaryOrigin(t *testing.T) {
-	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}})
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{routerspec.AllowedOrigin}})
 	require.NoError(t, err)
 	r := gin.New()
 	r.Use(corsMiddleware(c))
@@ -71,15 +99,15 @@ func TestPitfallGinContextHeaderReplacesVaryOrigin(t *testing.T) {
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 
-	resp := corstest.Do(t, http.MethodGet, srv.URL+"/set", map[string]string{"Origin": corstest.AllowedOrigin})
-	assert.Equal(t, []string{"Accept-Encoding"}, corstest.Tokens(resp.Header, "Vary"), "Origin was dropped")
+	resp := routerspec.Do(t, http.MethodGet, srv.URL+"/set", map[string]string{"Origin": routerspec.AllowedOrigin})
+	assert.Equal(t, []string{"Accept-Encoding"}, routerspec.Tokens(resp.Header, "Vary"), "Origin was dropped")
 }
 
 // gin answers its own trailing-slash redirects before any middleware runs, so with engine.Use the redirect
 // carries no CORS headers and a browser will not follow it cross-origin. If clients may hit such URLs, wrap the
 // whole engine instead (http.Handler: c.Handler(r)), which then needs no gin middleware at all.
 func TestGinRedirectsAreAnsweredBeforeMiddleware(t *testing.T) {
-	c, err := cors.New(cors.Options{AllowedOrigins: []string{corstest.AllowedOrigin}})
+	c, err := cors.New(cors.Options{AllowedOrigins: []string{routerspec.AllowedOrigin}})
 	require.NoError(t, err)
 	tests := []struct {
 		name     string
@@ -92,7 +120,7 @@ func TestGinRedirectsAreAnsweredBeforeMiddleware(t *testing.T) {
 		}, ""},
 		{"wrapping the engine: the redirect carries CORS headers", func(r *gin.Engine) http.Handler {
 			return c.Handler(r)
-		}, corstest.AllowedOrigin},
+		}, routerspec.AllowedOrigin},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +130,7 @@ func TestGinRedirectsAreAnsweredBeforeMiddleware(t *testing.T) {
 			srv := httptest.NewServer(h)
 			t.Cleanup(srv.Close)
 
-			resp := corstest.Do(t, http.MethodGet, srv.URL+"/items/1/", map[string]string{"Origin": corstest.AllowedOrigin})
+			resp := routerspec.Do(t, http.MethodGet, srv.URL+"/items/1/", map[string]string{"Origin": routerspec.AllowedOrigin})
 			assert.Equal(t, http.StatusMovedPermanently, resp.Status)
 			assert.Equal(t, "/items/1", resp.Header.Get("Location"))
 			assert.Equal(t, tt.wantACAO, resp.Header.Get("Access-Control-Allow-Origin"))

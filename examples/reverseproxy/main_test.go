@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // serveUpstream runs the demo upstream until the test ends and returns its URL.
@@ -27,18 +28,59 @@ func serveUpstream(t *testing.T) *url.URL {
 // that passes the upstream's headers through.
 func naiveProxy(t *testing.T, upstream *url.URL) http.Handler {
 	t.Helper()
-	c, err := newCORS([]string{corstest.AllowedOrigin})
+	c, err := newCORS([]string{routerspec.AllowedOrigin})
 	require.NoError(t, err)
 	return c.Handler(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(upstream) }})
 }
 
 func TestReverseProxyExampleMeetsRouterSpec(t *testing.T) {
-	h, err := newHandler([]string{corstest.AllowedOrigin}, serveUpstream(t))
+	h, err := newHandler([]string{routerspec.AllowedOrigin}, serveUpstream(t))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	corstest.RunRouterSpec(t, srv.URL)
+	routerspec.RunRouterSpec(t, srv.URL)
+}
+
+// The rule as the browser applies it: the app's page on http://localhost:3000 updates an item with its session
+// cookie (a PUT with a JSON body, so the browser sends a preflight first), which the proxy's policy answers and
+// the upstream serves; a page on a lookalike origin making the same call is stopped at the preflight, so the
+// upstream never sees its PUT. The proxy is judged in-process; the upstream it calls is a real server.
+func TestTheAppsCredentialedWriteIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	h, err := newHandler([]string{"http://localhost:3000"}, serveUpstream(t))
+	require.NoError(t, err)
+	put := corstest.Call{
+		Origin:      "http://localhost:3000",
+		Method:      http.MethodPut,
+		URL:         "/items/1",
+		Header:      http.Header{"Content-Type": {"application/json"}},
+		Credentials: "include",
+		Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+	}
+	if res := corstest.Allowed(t, h, put); res != nil && res.Allowed {
+		assert.Equal(t, http.StatusOK, res.Response.Status, "the upstream answered the PUT")
+		assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+	}
+
+	lookalike := put
+	lookalike.Origin = "http://localhost.evil.example:3000"
+	if res := corstest.Blocked(t, h, lookalike); res != nil {
+		assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's PUT")
+	}
+}
+
+// The pitfall in the browser's terms: with the upstream's CORS headers passed through, the app's own
+// credentialed GET is blocked (two Access-Control-Allow-Origin values), while any page can read what the
+// upstream's "*" gives it, since the browser sends no credentials.
+func TestPitfallPassingTheUpstreamsCORSThroughBlocksTheAppAndOpensTheAPIToAnyPage(t *testing.T) {
+	proxy := naiveProxy(t, serveUpstream(t))
+
+	res := corstest.Blocked(t, proxy, corstest.Call{Origin: "http://localhost:3000", URL: "/items/1", Credentials: "include"})
+	require.NotNil(t, res)
+	assert.ErrorContains(t, res.Err(), "multiple values")
+
+	// The hole: a page the policy refuses reads the item all the same.
+	corstest.Allowed(t, proxy, corstest.Call{Origin: "http://evil-localhost:3000", URL: "/items/1"})
 }
 
 // The pitfall, over HTTP: passed through, the upstream's CORS headers are added to the middleware's. The allowed
@@ -47,7 +89,7 @@ func TestReverseProxyExampleMeetsRouterSpec(t *testing.T) {
 // ModifyResponse, each gets exactly what the policy says, and Vary is one line.
 func TestReverseProxyMustTakeOverTheUpstreamsCORSHeaders(t *testing.T) {
 	upstream := serveUpstream(t)
-	fixed, err := newHandler([]string{corstest.AllowedOrigin}, upstream)
+	fixed, err := newHandler([]string{routerspec.AllowedOrigin}, upstream)
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -58,13 +100,13 @@ func TestReverseProxyMustTakeOverTheUpstreamsCORSHeaders(t *testing.T) {
 		wantACAO, wantVary []string
 		wantExpose         bool
 	}{
-		{"the allowed origin gets one value", fixed, corstest.AllowedOrigin,
-			[]string{corstest.AllowedOrigin}, []string{"Origin, Accept-Encoding"}, false},
-		{"a refused origin gets none", fixed, corstest.RefusedOrigin,
+		{"the allowed origin gets one value", fixed, routerspec.AllowedOrigin,
+			[]string{routerspec.AllowedOrigin}, []string{"Origin, Accept-Encoding"}, false},
+		{"a refused origin gets none", fixed, routerspec.RefusedOrigin,
 			nil, []string{"Origin, Accept-Encoding"}, false},
-		{"pitfall: passed through, the allowed origin gets two values, which the browser refuses", naiveProxy(t, upstream), corstest.AllowedOrigin,
-			[]string{corstest.AllowedOrigin, "*"}, []string{"Origin", "Accept-Encoding"}, true},
-		{"pitfall: passed through, a refused origin gets the upstream's *", naiveProxy(t, upstream), corstest.RefusedOrigin,
+		{"pitfall: passed through, the allowed origin gets two values, which the browser refuses", naiveProxy(t, upstream), routerspec.AllowedOrigin,
+			[]string{routerspec.AllowedOrigin, "*"}, []string{"Origin", "Accept-Encoding"}, true},
+		{"pitfall: passed through, a refused origin gets the upstream's *", naiveProxy(t, upstream), routerspec.RefusedOrigin,
 			[]string{"*"}, []string{"Origin", "Accept-Encoding"}, true},
 	}
 	for _, tt := range tests {
@@ -72,7 +114,7 @@ func TestReverseProxyMustTakeOverTheUpstreamsCORSHeaders(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			t.Cleanup(srv.Close)
 
-			r := corstest.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": tt.origin})
+			r := routerspec.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": tt.origin})
 			assert.Equal(t, http.StatusOK, r.Status)
 			assert.Contains(t, r.Body, `"id":"1"`, "the upstream answered")
 			assert.Equal(t, tt.wantACAO, r.Header.Values("Access-Control-Allow-Origin"))
@@ -89,14 +131,14 @@ func TestReverseProxyUpstreamDownIsA502TheAppCanRead(t *testing.T) {
 	target, err := url.Parse(up.URL)
 	require.NoError(t, err)
 	up.Close()
-	h, err := newHandler([]string{corstest.AllowedOrigin}, target)
+	h, err := newHandler([]string{routerspec.AllowedOrigin}, target)
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	r := corstest.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": corstest.AllowedOrigin})
+	r := routerspec.Do(t, http.MethodGet, srv.URL+"/items/1", map[string]string{"Origin": routerspec.AllowedOrigin})
 	assert.Equal(t, http.StatusBadGateway, r.Status)
-	assert.Equal(t, corstest.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, routerspec.AllowedOrigin, r.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "true", r.Header.Get("Access-Control-Allow-Credentials"))
 }
 

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 	"github.com/crossorigin/cors/internal/browsertest/browser"
 )
 
@@ -21,7 +21,7 @@ import (
 type deployment struct {
 	name   string
 	origin string
-	log    corstest.Recorder
+	log    routerspec.Recorder
 
 	mu    sync.Mutex
 	sites []string // "METHOD path: Sec-Fetch-Site" of each request, in order of arrival
@@ -48,7 +48,7 @@ func (d *deployment) serve(t *testing.T, env map[string]string, tls bool) *httpt
 	return srv
 }
 
-// received is what the deployment received since from, as corstest.Exchange.Summary writes it, but the
+// received is what the deployment received since from, as routerspec.Exchange.Summary writes it, but the
 // requests for /favicon.ico that browsers make on their own for a page they land on.
 func (d *deployment) received(from int) []string {
 	var out []string
@@ -91,7 +91,7 @@ type saved struct {
 // never reaches a handler.
 func TestSingleOriginExampleInBrowsers(t *testing.T) {
 	prod := &deployment{name: "production", origin: siteOrigin}
-	dev := &deployment{name: "development", origin: corstest.APIOrigin} // http://localhost:8080
+	dev := &deployment{name: "development", origin: routerspec.APIOrigin} // http://localhost:8080
 	prodSrv := prod.serve(t, production, true)
 	devSrv := dev.serve(t, development, false)
 	pages := httptest.NewServer(browser.Page) // the dev server's page, and the untrusted site's
@@ -158,7 +158,7 @@ func TestSingleOriginExampleInBrowsers(t *testing.T) {
 
 		run("development: the dev server's page calls the API across origins, preflight granted", func(t *testing.T) {
 			from := dev.log.Len()
-			got, err := b.Fetch(corstest.AllowedOrigin, dev.origin+"/api/items/7?case=dev", jsonPUT)
+			got, err := b.Fetch(routerspec.AllowedOrigin, dev.origin+"/api/items/7?case=dev", jsonPUT)
 			require.NoError(t, err)
 			assert.True(t, got.OK, "the page reads the answer: %+v", got)
 			assert.Contains(t, got.Body, `"updated":true`)
@@ -167,7 +167,7 @@ func TestSingleOriginExampleInBrowsers(t *testing.T) {
 
 		run("production: the same call from the dev server's page stops at the preflight", func(t *testing.T) {
 			from := prod.log.Len()
-			got, err := b.Fetch(corstest.AllowedOrigin, prod.origin+"/api/items/7?case=prod", jsonPUT)
+			got, err := b.Fetch(routerspec.AllowedOrigin, prod.origin+"/api/items/7?case=prod", jsonPUT)
 			require.NoError(t, err)
 			assert.True(t, b.Engine().Blocked(got), "the fetch fails with a bare network error: %+v", got)
 			assert.Equal(t, []string{"OPTIONS /api/items/7: 403, no CORS"}, prod.received(from), "the PUT is never sent")

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // The tests call the binary as it is deployed: its own origin is https://app.example.com (a TLS-terminating
@@ -18,8 +18,8 @@ import (
 const (
 	siteHost   = "app.example.com"
 	siteOrigin = "https://" + siteHost
-	devPage    = corstest.AllowedOrigin // http://localhost:3000
-	evilPage   = corstest.RefusedOrigin // https://evil.example
+	devPage    = routerspec.AllowedOrigin // http://localhost:3000
+	evilPage   = routerspec.RefusedOrigin // https://evil.example
 )
 
 // The two environments the binary runs in.
@@ -49,7 +49,7 @@ type request struct {
 var client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // send makes the request to the server at base, addressed to the site's host.
-func send(t *testing.T, base string, r request) corstest.Response {
+func send(t *testing.T, base string, r request) routerspec.Response {
 	t.Helper()
 	req, err := http.NewRequest(r.method, base+r.path, strings.NewReader(r.body))
 	require.NoError(t, err)
@@ -62,7 +62,7 @@ func send(t *testing.T, base string, r request) corstest.Response {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return corstest.Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}
+	return routerspec.Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}
 }
 
 // Browsers send Origin on every same-origin request but GET and HEAD, and, to potentially trustworthy URLs
@@ -152,8 +152,8 @@ func TestCrossOriginCallsAreAllowedOnlyWhenTheEnvironmentListsTheOrigin(t *testi
 			assert.Contains(t, get.Body, `"id":"7"`, "CORS is not access control: the GET is answered either way")
 			if !tt.allowed {
 				assert.Equal(t, http.StatusForbidden, preflight.Status, "the preflight is refused")
-				corstest.AssertNoCORS(t, preflight)
-				corstest.AssertNoCORS(t, get)
+				routerspec.AssertNoCORS(t, preflight)
+				routerspec.AssertNoCORS(t, get)
 				return
 			}
 			assert.Equal(t, http.StatusNoContent, preflight.Status)
@@ -206,7 +206,7 @@ func TestCrossOriginWritesFromUntrustedOriginsNeverReachTheHandler(t *testing.T)
 			if tt.refused {
 				assert.Equal(t, http.StatusForbidden, got.Status)
 				assert.NotContains(t, got.Body, `"created"`, "the handler never ran")
-				corstest.AssertNoCORS(t, got)
+				routerspec.AssertNoCORS(t, got)
 				return
 			}
 			assert.Equal(t, http.StatusCreated, got.Status)

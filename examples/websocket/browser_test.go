@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // One allowlist for fetch and WebSocket, with real browsers as the judge of what a page may open and read, for
@@ -14,10 +14,10 @@ import (
 func TestWebSocketExampleInBrowsers(t *testing.T) {
 	for _, ep := range endpoints {
 		t.Run(ep.name, func(t *testing.T) {
-			h, err := newHandler([]string{corstest.AllowedOrigin}, ep.ws)
+			h, err := newHandler([]string{routerspec.AllowedOrigin}, ep.ws)
 			require.NoError(t, err)
 
-			cases := corstest.WebSocketBrowserCases()
+			cases := routerspec.WebSocketBrowserCases()
 			if ep.name == "coder" {
 				// gorilla writes its 101 on the hijacked connection, so the server's record shows no headers
 				// ("upgraded"); coder/websocket sends it through the ResponseWriter before hijacking, so it
@@ -32,7 +32,7 @@ func TestWebSocketExampleInBrowsers(t *testing.T) {
 					}
 				}
 			}
-			corstest.RunBrowserSpec(t, corstest.ServeRecorded(t, h), cases)
+			routerspec.RunBrowserSpec(t, routerspec.ServeRecorded(t, h), cases)
 		})
 	}
 }

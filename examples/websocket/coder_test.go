@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // Why the coder endpoint checks the origin itself instead of handing coder/websocket the allowlist as
@@ -35,10 +35,10 @@ func TestCoderOriginPatternsCannotExpressThePolicy(t *testing.T) {
 		origin                      func(server *httptest.Server) string
 		patternsAdmit, policyAdmits bool
 	}{
-		{"the app", func(*httptest.Server) string { return corstest.AllowedOrigin }, true, true},
+		{"the app", func(*httptest.Server) string { return routerspec.AllowedOrigin }, true, true},
 		{"an https subdomain", func(*httptest.Server) string { return "https://app.example.com" }, true, true},
 		{"the apex, under neither", func(*httptest.Server) string { return "https://example.com" }, false, false},
-		{"a refused origin", func(*httptest.Server) string { return corstest.RefusedOrigin }, false, false},
+		{"a refused origin", func(*httptest.Server) string { return routerspec.RefusedOrigin }, false, false},
 		{"pitfall: a plain-http page of a subdomain, which the network can rewrite", func(*httptest.Server) string {
 			return "http://app.example.com"
 		}, true, false},
@@ -65,11 +65,11 @@ func TestCoderOriginPatternsCannotExpressThePolicy(t *testing.T) {
 				}
 			}
 			// And the example's fetch side agrees with its socket.
-			fetch := corstest.Do(t, http.MethodGet, example.URL+"/messages", map[string]string{"Origin": tt.origin(example)})
+			fetch := routerspec.Do(t, http.MethodGet, example.URL+"/messages", map[string]string{"Origin": tt.origin(example)})
 			if tt.policyAdmits {
 				assert.Equal(t, tt.origin(example), fetch.Header.Get("Access-Control-Allow-Origin"))
 			} else {
-				corstest.AssertNoCORS(t, fetch)
+				routerspec.AssertNoCORS(t, fetch)
 			}
 		})
 	}

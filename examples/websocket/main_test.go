@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crossorigin/cors"
-	"github.com/crossorigin/cors/examples/internal/corstest"
+	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
 // endpoints are the example's two WebSocket endpoints; every test runs against both.
@@ -25,7 +26,7 @@ var endpoints = []struct {
 }
 
 // testPolicy is the allowlist of the HTTP tests: the app, and every subdomain of example.com over https.
-var testPolicy = []string{corstest.AllowedOrigin, "https://*.example.com"}
+var testPolicy = []string{routerspec.AllowedOrigin, "https://*.example.com"}
 
 // forEachEndpoint runs test once per WebSocket library, against the example served with testPolicy.
 func forEachEndpoint(t *testing.T, test func(t *testing.T, srv *httptest.Server)) {
@@ -62,9 +63,34 @@ func dial(t *testing.T, srv *httptest.Server, origin string) (*websocket.Conn, *
 	return conn, resp, err
 }
 
+// The rule as the browser applies it to the example's fetch endpoint: the app's page reads GET /messages with
+// its session cookie, and a page on a lookalike origin making the same call cannot read the answer (the
+// server still answers it: a GET needs no preflight). This example has no credentialed write over fetch: its
+// policy allows the default methods and no request header, and the page writes over the WebSocket, which CORS
+// does not govern (corstest models fetch, not WebSocket handshakes; the tests below check those).
+func TestTheAppsCredentialedReadIsAllowedAndALookalikeIsBlocked(t *testing.T) {
+	h, err := newHandler([]string{"http://localhost:3000"}, gorillaEcho) // either library: /messages is plain HTTP
+	require.NoError(t, err)
+	read := corstest.Call{
+		Origin:      "http://localhost:3000",
+		URL:         "/messages",
+		Credentials: "include",
+		Cookies:     []*http.Cookie{{Name: "session", Value: "abc"}},
+	}
+	if res := corstest.Allowed(t, h, read); res != nil && res.Allowed {
+		assert.Nil(t, res.Preflight, "a GET without custom headers is not preflighted")
+		assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+	}
+
+	read.Origin = "http://evil-localhost:3000"
+	if res := corstest.Blocked(t, h, read); res != nil {
+		assert.Equal(t, "request", res.BlockedAt, "the server answered, but the page cannot read it")
+	}
+}
+
 func TestAllowedOriginUpgradesAndEchoes(t *testing.T) {
 	forEachEndpoint(t, func(t *testing.T, srv *httptest.Server) {
-		conn, resp, err := dial(t, srv, corstest.AllowedOrigin)
+		conn, resp, err := dial(t, srv, routerspec.AllowedOrigin)
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
 
@@ -79,7 +105,7 @@ func TestAllowedOriginUpgradesAndEchoes(t *testing.T) {
 
 func TestRefusedOriginGets403BeforeAnyUpgrade(t *testing.T) {
 	forEachEndpoint(t, func(t *testing.T, srv *httptest.Server) {
-		conn, resp, err := dial(t, srv, corstest.RefusedOrigin)
+		conn, resp, err := dial(t, srv, routerspec.RefusedOrigin)
 		require.ErrorIs(t, err, websocket.ErrBadHandshake)
 		assert.Nil(t, conn)
 		require.NotNil(t, resp)
@@ -97,7 +123,7 @@ func TestHandshakeWithoutOriginIsNotABrowserAndIsAccepted(t *testing.T) {
 
 func TestHandshakeWithTwoOriginsIsRefused(t *testing.T) {
 	forEachEndpoint(t, func(t *testing.T, srv *httptest.Server) {
-		header := http.Header{"Origin": {corstest.AllowedOrigin, corstest.AllowedOrigin}}
+		header := http.Header{"Origin": {routerspec.AllowedOrigin, routerspec.AllowedOrigin}}
 		_, resp, err := (&websocket.Dialer{HandshakeTimeout: 5 * time.Second}).Dial("ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", header)
 		require.ErrorIs(t, err, websocket.ErrBadHandshake)
 		require.NotNil(t, resp)
@@ -113,7 +139,7 @@ func TestFetchAndWebSocketShareOneAllowlist(t *testing.T) {
 			origin  string
 			allowed bool
 		}{
-			{corstest.AllowedOrigin, true},
+			{routerspec.AllowedOrigin, true},
 			{"https://app.example.com", true},
 			{"https://deep.app.example.com", true},
 			{"https://example.com", false},    // the wildcard never covers the apex
@@ -123,13 +149,13 @@ func TestFetchAndWebSocketShareOneAllowlist(t *testing.T) {
 			{"http://localhost:3001", false},
 			{"http://LOCALHOST:3000", false}, // browsers serialise origins in lower case; anything else is forged
 			{"null", false},
-			{corstest.RefusedOrigin, false},
+			{routerspec.RefusedOrigin, false},
 		}
 		for _, tt := range tests {
 			t.Run(tt.origin, func(t *testing.T) {
-				fetch := corstest.Do(t, http.MethodGet, srv.URL+"/messages", map[string]string{"Origin": tt.origin})
+				fetch := routerspec.Do(t, http.MethodGet, srv.URL+"/messages", map[string]string{"Origin": tt.origin})
 				assert.Equal(t, http.StatusOK, fetch.Status)
-				corstest.AssertTokensOnce(t, fetch.Header, "Vary", "Origin")
+				routerspec.AssertTokensOnce(t, fetch.Header, "Vary", "Origin")
 
 				_, resp, err := dial(t, srv, tt.origin)
 				if tt.allowed {
@@ -138,7 +164,7 @@ func TestFetchAndWebSocketShareOneAllowlist(t *testing.T) {
 					require.NoError(t, err)
 					assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
 				} else {
-					corstest.AssertNoCORS(t, fetch)
+					routerspec.AssertNoCORS(t, fetch)
 					require.ErrorIs(t, err, websocket.ErrBadHandshake)
 					assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 				}

@@ -1,5 +1,7 @@
-// Package corstest holds the specification every router example must meet, and the small HTTP helpers the
-// example tests share. It talks to the examples over real HTTP only, so it checks what a browser would see.
+// Package routerspec holds the specification every router example must meet, over real HTTP (RouterCases) and
+// in real browsers (RunBrowserSpec), and the small HTTP helpers the example tests share. It talks to the
+// examples over real HTTP only, so it checks what a browser would see. It is the examples' own harness; the
+// examples also use the public package github.com/crossorigin/cors/corstest, as their users would.
 //
 // Every router example serves the same tiny API, allowing AllowedOrigin with credentials and the methods GET
 // and PUT:
@@ -8,7 +10,7 @@
 //	PUT /items/{id}  200 {"id":"<id>","updated":true}
 //
 // No route has an OPTIONS handler, /missing is not routed (404) and POST /items/{id} is not routed (405).
-package corstest
+package routerspec
 
 import (
 	"io"

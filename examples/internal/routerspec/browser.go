@@ -1,4 +1,4 @@
-package corstest
+package routerspec
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package corstest
+package routerspec
 
 import (
 	"bufio"
@@ -167,7 +167,7 @@ func (w *recordingWriter) Flush() {
 func (w *recordingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	h, ok := w.ResponseWriter.(http.Hijacker)
 	if !ok {
-		return nil, nil, fmt.Errorf("corstest: %T cannot be hijacked", w.ResponseWriter)
+		return nil, nil, fmt.Errorf("routerspec: %T cannot be hijacked", w.ResponseWriter)
 	}
 	conn, rw, err := h.Hijack()
 	if err == nil {
