@@ -55,9 +55,26 @@ unit:
 	go test -race -count=1 -coverprofile=coverage.out .
 	@go tool cover -func=coverage.out | awk -v min=$(MIN_COVERAGE) '/^total:/ { sub("%", "", $$3); print "root package coverage: " $$3 "%"; if ($$3 + 0 < min) { print "coverage below " min "%"; exit 1 } }'
 
-.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long
+# The devserver's CORS contract: every call its page makes (allowed, with the headers it reads) and the
+# calls that must never work (blocked), listed in examples/devserver/calls.json, judged as a browser judges
+# them against its policy, examples/devserver/cors.json, served in-process. A policy edit that breaks the
+# page or lets a lookalike in fails here, with the fix.
+contract:
+	go run ./cmd/corscheck -calls examples/devserver/calls.json -config examples/devserver/cors.json
 
-test: deps lint api unit contract fuzz nested bench-smoke
+# Every fuzz target of every module, from its committed seed corpus, for $(FUZZTIME): the targets are
+# found by `go test -list` in each package whose tests declare a Fuzz function, so a new one runs without
+# editing this file. A real finding fails the run and writes the failing input under that package's
+# testdata/fuzz/. For a long run: make fuzz-long
+fuzz:
+	@set -e; for m in $(MODULES); do \
+	  for dir in $$(cd $$m && grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u); do \
+	    for t in $$(cd $$m && go test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
+	      p=$$m/$${dir#./}; echo "== $$t ($${p#./})"; \
+	      (cd $$m && go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel 2 $$dir); \
+	    done; \
+	  done; \
+	done
 
 # Every fuzz target for 3,000,000 executions: about an hour on two cores.
 fuzz-long:
