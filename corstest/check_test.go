@@ -178,7 +178,7 @@ func TestCheckRefusesACallNoPageCouldMake(t *testing.T) {
 		call corstest.Call
 		want string // a part of the error
 	}{
-		{"no origin", with(func(c *corstest.Call) { c.Origin = "" }), "Origin is required"},
+		{"no origin", with(func(c *corstest.Call) { c.Origin = "" }), "origin is required"},
 		{"an origin with a trailing slash", with(func(c *corstest.Call) { c.Origin = page + "/" }), "no path"},
 		{"an origin in upper case", with(func(c *corstest.Call) { c.Origin = "HTTP://LOCALHOST:3000" }), "never sends"},
 		{"an origin with its default port", with(func(c *corstest.Call) { c.Origin = "http://localhost:80" }), "never sends"},
@@ -193,7 +193,7 @@ func TestCheckRefusesACallNoPageCouldMake(t *testing.T) {
 		{"a method that is not a token", with(func(c *corstest.Call) { c.Method = "GET X" }), "not a method name"},
 		{"a header name that is not a token", with(func(c *corstest.Call) { c.Header = http.Header{"X Y": {"1"}} }), "not a header name"},
 		{"a header value with a line feed", with(func(c *corstest.Call) { c.Header = http.Header{"X-A": {"a\nb"}} }), "CR or LF"},
-		{"a nil cookie", with(func(c *corstest.Call) { c.Cookies = []*http.Cookie{nil} }), "Cookies[0] is nil"},
+		{"a nil cookie", with(func(c *corstest.Call) { c.Cookies = []*http.Cookie{nil} }), "cookie 0 is nil"},
 		{"a cookie no browser holds", with(func(c *corstest.Call) { c.Cookies = []*http.Cookie{{Name: "a b", Value: "1"}} }), "not a cookie a browser holds"},
 	}
 	for _, tt := range tests {

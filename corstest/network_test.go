@@ -84,7 +84,7 @@ func TestCheckURLReportsANetworkErrorAsAnError(t *testing.T) {
 func TestCheckURLNeedsAnAbsoluteURL(t *testing.T) {
 	_, err := corstest.CheckURL(context.Background(), nil, corstest.Call{Origin: page, URL: "/api/items"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "CheckURL needs an absolute http or https URL")
+	assert.Contains(t, err.Error(), "give an absolute http or https URL")
 }
 
 func TestScanFindsWhatTheBatteryFinds(t *testing.T) {

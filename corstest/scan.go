@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/crossorigin/cors/internal/call"
 	"github.com/crossorigin/cors/internal/fetch"
 	"github.com/crossorigin/cors/internal/scan"
 )
@@ -43,7 +44,7 @@ func ScanURL(ctx context.Context, client *http.Client, rawURL, trusted string) (
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("corstest: ScanURL needs an absolute http or https URL, not %q", rawURL)
 	}
-	b := browserClient(client)
+	b := call.Browser(client)
 	s := &scan.Scanner{Transport: b.Transport, Timeout: b.Timeout, URL: u}
 	return runScan(ctxOrBackground(ctx), s, trusted)
 }

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/internal/call"
 )
 
 // callJSON is one call of a -calls file as written (docs/corscheck.md documents the format).
@@ -49,13 +49,13 @@ const (
 	expectBlocked = "blocked"
 )
 
-// contractCall is one call of a -calls file, checked: what corstest judges and what the browser must
+// contractCall is one call of a -calls file, checked: the call made and what the browser must
 // decide.
 type contractCall struct {
 	name   string
-	call   corstest.Call // its URL as written: a path is resolved against the target when judged
-	expect string        // expectAllowed or expectBlocked
-	read   []string      // the response headers an allowed call must let the page read, as written
+	call   call.Call // its URL as written: a path is resolved against the target when judged
+	expect string    // expectAllowed or expectBlocked
+	read   []string  // the response headers an allowed call must let the page read, as written
 }
 
 // maxCallsBytes bounds what -calls reads, as cors.LoadOptions bounds a policy file: a contract lists

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/internal/call"
 	"github.com/crossorigin/cors/internal/fetch"
 	"github.com/crossorigin/cors/internal/header"
 	"github.com/crossorigin/cors/internal/method"
@@ -18,7 +18,7 @@ import (
 // with every problem found.
 func (j callJSON) check() (contractCall, []error) {
 	c := contractCall{name: j.Name, expect: j.Expect, read: j.Read}
-	c.call = corstest.Call{Origin: j.Origin, Method: j.Method, URL: j.URL, Credentials: j.Credentials}
+	c.call = call.Call{Origin: j.Origin, Method: j.Method, URL: j.URL, Credentials: j.Credentials}
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if j.Name == "" {
@@ -59,12 +59,6 @@ func (j callJSON) check() (contractCall, []error) {
 	return c, errs
 }
 
-// isPath reports whether raw is a path, resolved against the target: it starts with one "/" (two start
-// a URL without a scheme).
-func isPath(raw string) bool {
-	return strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//")
-}
-
 // checkCallURL checks a call's url: a path, or an absolute http(s) URL without user information.
 func checkCallURL(raw string) error {
 	const want = `a path such as "/api/items/1", resolved against the target, or an absolute http or https URL`
@@ -72,7 +66,7 @@ func checkCallURL(raw string) error {
 		return errors.New(`"url" is required: ` + want)
 	}
 	abs := raw
-	if isPath(raw) {
+	if call.IsPath(raw) {
 		abs = strings.TrimSuffix(defaultConfigURL, "/") + raw
 	}
 	u, err := url.Parse(abs)

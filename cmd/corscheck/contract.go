@@ -11,10 +11,9 @@ import (
 	"strings"
 
 	"github.com/crossorigin/cors"
-	"github.com/crossorigin/cors/corstest"
+	"github.com/crossorigin/cors/internal/call"
 	"github.com/crossorigin/cors/internal/explain"
 	"github.com/crossorigin/cors/internal/fetch"
-	"github.com/crossorigin/cors/internal/tracehook"
 )
 
 // contractTool words the fixes about a call itself in the -calls file's keys.
@@ -25,7 +24,7 @@ var contractTool = explain.Tool{Include: `"credentials": "include"`, Cookie: `"c
 type target struct {
 	base   string       // what a path is appended to: defaultConfigURL or BASE_URL, without a trailing "/"
 	policy *cors.Cors   // with -config
-	client *http.Client // with BASE_URL: its Transport and Timeout, as corstest.CheckURL uses them
+	client *http.Client // with BASE_URL: its Transport and Timeout, as call.Network uses them
 	about  string       // the target in the summary line
 }
 
@@ -45,79 +44,82 @@ func newTarget(o *options, transport http.RoundTripper) (*target, error) {
 	}, nil
 }
 
-// judge makes the call c as a browser on its origin would, with corstest, and says whether the browser
+// judge makes the call c as a browser on its origin would, as corstest does, and says whether the browser
 // decided what c expects. The error is a network error, or the run's deadline.
 func (t *target) judge(ctx context.Context, c contractCall) (*outcome, error) {
-	call := c.call
-	if isPath(call.URL) {
-		call.URL = t.base + call.URL
+	cl := c.call
+	if call.IsPath(cl.URL) {
+		cl.URL = t.base + cl.URL
 	}
-	var res *corstest.Result
+	var made *call.Made
 	var err error
 	if t.policy != nil {
 		// In-process a call takes microseconds: the deadline and an interrupt are looked at between calls.
 		if ctx.Err() != nil {
 			return nil, stoppedError{context.Cause(ctx)}
 		}
-		res, err = corstest.Check(t.policy.Handler(standIn(t.policy.Options().ExposedHeaders, c.read)), call)
+		made, err = call.InProcess(t.policy.Handler(standIn(t.policy.Options().ExposedHeaders, c.read)), "", cl)
 	} else {
-		res, err = corstest.CheckURL(ctx, t.client, call)
+		made, err = call.Network(ctx, t.client, cl)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return t.compare(c, call, res), nil
+	return t.compare(c, cl, made), nil
 }
 
 // outcome is what the browser decided about one call of the file, compared with what the file expects.
 type outcome struct {
 	report   callReport
-	call     corstest.Call // as made, its URL absolute
-	headline string        // for a mismatch: what the browser did instead
-	warnings []string      // for a call expected allowed but blocked: what a developer should know too
+	call     call.Call // as made, its URL absolute
+	headline string    // for a mismatch: what the browser did instead
+	warnings []string  // for a call expected allowed but blocked: what a developer should know too
 }
 
-// compare holds what the browser decided, res, against what c expects; call is c as it was made.
-func (t *target) compare(c contractCall, call corstest.Call, res *corstest.Result) *outcome {
-	tr := tracehook.Trace(res)
-	o := &outcome{call: call, report: callReport{
-		Name: c.name, Expect: c.expect, Verdict: expectAllowed, BlockedAt: res.BlockedAt, Problems: []callProblem{},
+// compare holds what the browser did, made, against what c expects; cl is c as it was made.
+func (t *target) compare(c contractCall, cl call.Call, made *call.Made) *outcome {
+	tr := made.Trace
+	o := &outcome{call: cl, report: callReport{
+		Name: c.name, Expect: c.expect, Verdict: expectAllowed, BlockedAt: tr.BlockedAt, Problems: []callProblem{},
 	}}
-	if !res.Allowed {
+	if tr.Blocked {
 		o.report.Verdict = expectBlocked
 	}
 	switch {
-	case c.expect == expectBlocked && res.Allowed:
-		o.headline = "expected blocked, but the browser allows " + call.String()
+	case c.expect == expectBlocked && !tr.Blocked:
+		o.headline = "expected blocked, but the browser allows " + cl.String()
 		o.report.Problems = append(o.report.Problems, callProblem{
 			Message: sentence("the browser allows the call: " + explain.Allowance(tr)),
-			Fix:     explain.AllowedFix(tr, call.Origin),
+			Fix:     explain.AllowedFix(tr, cl.Origin),
 		})
-	case c.expect == expectAllowed && !res.Allowed:
-		o.headline = fmt.Sprintf("expected allowed, but the browser blocks %s at the %s", call, res.BlockedAt)
-		req := fetch.Request{URL: call.URL, Origin: call.Origin, Method: call.Method, Credentials: fetch.Credentials(call.Credentials)}
-		rep := explain.Explain(explain.Input{Trace: tr, Request: req, Cookies: len(call.Cookies) > 0, Policy: t.policy}, contractTool)
+	case c.expect == expectAllowed && tr.Blocked:
+		o.headline = fmt.Sprintf("expected allowed, but the browser blocks %s at the %s", cl, tr.BlockedAt)
+		rep := explain.Explain(explain.Input{Trace: tr, Request: made.Request, Cookies: len(cl.Cookies) > 0, Policy: t.policy}, contractTool)
 		for _, p := range rep.Problems {
 			o.report.Problems = append(o.report.Problems, callProblem{Message: p.Message, Fix: p.Fix})
 		}
 		for _, w := range rep.Warnings {
 			o.warnings = append(o.warnings, w.Text())
 		}
-	case res.Allowed:
-		credentialed := call.Credentials == string(fetch.CredentialsInclude)
-		var unreadable []string
-		for _, name := range c.read {
-			if p := explain.Unreadable(tr, name, credentialed); p != nil {
-				unreadable = append(unreadable, name)
-				o.report.Problems = append(o.report.Problems, callProblem{Message: p.Message, Fix: p.Fix})
-			}
-		}
-		if len(unreadable) > 0 {
-			o.headline = fmt.Sprintf("the browser allows %s, but the page cannot read %s", call, strings.Join(unreadable, ", "))
-		}
+	case !tr.Blocked:
+		o.unreadable(c.read, cl.Credentials == string(fetch.CredentialsInclude), tr)
 	}
 	o.report.OK = len(o.report.Problems) == 0
 	return o
+}
+
+// unreadable reports each header of read that the page cannot read from the allowed call traced.
+func (o *outcome) unreadable(read []string, credentialed bool, tr *fetch.Trace) {
+	var names []string
+	for _, name := range read {
+		if p := explain.Unreadable(tr, name, credentialed); p != nil {
+			names = append(names, name)
+			o.report.Problems = append(o.report.Problems, callProblem{Message: p.Message, Fix: p.Fix})
+		}
+	}
+	if len(names) > 0 {
+		o.headline = fmt.Sprintf("the browser allows %s, but the page cannot read %s", o.call, strings.Join(names, ", "))
+	}
 }
 
 // sentence upper-cases the first letter and ends with a full stop.
@@ -218,9 +220,6 @@ func judgeError(err error, network bool) string {
 	var stopped stoppedError
 	if errors.As(err, &stopped) {
 		return stopped.Error()
-	}
-	if inner := errors.Unwrap(err); inner != nil {
-		err = inner // without corstest's "corstest: " and its description of the call, which is printed
 	}
 	if refused := (*fetch.RequestError)(nil); network && !errors.As(err, &refused) {
 		return "network error: " + err.Error()
