@@ -37,14 +37,14 @@ const timingJS = `(async (url) => {
 
 // testTimingAllowOrigin: a page reads the size and the Server-Timing of a
 // cross-origin response only when the response passes Fetch's timing allow
-// check (Fetch §4.11 "TAO check"), which TimingAllowOrigin makes it pass
-// exactly for the origins the policy allows.
+// check (https://fetch.spec.whatwg.org/#concept-tao-check), which
+// TimingAllowOrigin makes it pass exactly for the origins the policy allows.
 func testTimingAllowOrigin(t *testing.T) {
 	// WebKit's deviation, measured: WebKitGTK shows a cross-origin fetch's
 	// sizes and Server-Timing to no page, whatever Timing-Allow-Origin says
 	// ("*" or the exact origin, with or without credentials all read zero),
 	// while the same fetch from the API's own origin reads them.
-	const webkitTAO = "WebKitGTK exposes no transferSize or serverTiming of a cross-origin fetch even when Timing-Allow-Origin names the page's origin (Fetch §4.11 TAO check: it passes)"
+	const webkitTAO = "WebKitGTK exposes no transferSize or serverTiming of a cross-origin fetch even when Timing-Allow-Origin names the page's origin (Fetch's TAO check, https://fetch.spec.whatwg.org/#concept-tao-check, passes)"
 	cases := []struct {
 		name    string
 		tao     bool

@@ -130,7 +130,8 @@ var firefoxPrefs = map[string]any{
 	"dom.security.https_first":            false,
 	"dom.security.https_first_schemeless": false,
 	"dom.security.https_only_mode":        false,
-	// Fetch §2.2.2: Authorization is a CORS non-wildcard request-header name,
+	// Authorization is a CORS non-wildcard request-header name
+	// (https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name),
 	// which "Access-Control-Allow-Headers: *" never covers. Firefox lets the
 	// wildcard cover it unless this is false.
 	"network.cors_preflight.authorization_covered_by_wildcard": false,
