@@ -222,7 +222,9 @@ func manyHeaders(n int) map[string]string {
 
 // Pages whose requests do not carry their own origin: a sandboxed iframe has
 // an opaque origin, and a redirect to another origin taints the origin; the
-// browser sends "Origin: null" for both, and the library refuses null.
+// browser sends "Origin: null" for both, and the library refuses null, except
+// that a "*" policy's public answer, which reflects nothing, is readable by
+// any page, one with an opaque origin included.
 func testNullOrigin(t *testing.T) {
 	app := cors.Options{AllowedOrigins: []string{pageApp}}
 	runCases(t, []browserCase{
@@ -230,8 +232,9 @@ func testNullOrigin(t *testing.T) {
 			req: request{sandboxed: true}, want: expect{ok: false, arrived: true}},
 		// A star policy is public: its answer, "Access-Control-Allow-Origin: *",
 		// is the same for every caller and reflects nothing, so a sandboxed
-		// iframe (Origin: null) reads it like any page (Fetch §4.9: "*" passes
-		// the CORS check of a request without credentials).
+		// iframe (Origin: null) reads it like any page: "*" passes the CORS
+		// check (https://fetch.spec.whatwg.org/#cors-check) of a request
+		// without credentials.
 		{name: "a sandboxed iframe reads a star policy's public answer", opts: cors.Options{AllowedOrigins: []string{"*"}},
 			page: pageApp, req: request{sandboxed: true}, want: expect{ok: true, arrived: true}},
 		{name: "a redirect within the API keeps the origin and stays readable", opts: app, handler: redirector(""),
@@ -401,7 +404,8 @@ func testMaxAge(t *testing.T) {
 		// Firefox was seen elsewhere to drop a cached preflight early when
 		// its DNS cache has no record for the host newer than the entry
 		// (Fetch lets a user agent clear its CORS-preflight cache at any
-		// time, §4.8), which shows with IP-literal hosts. Through the
+		// time: https://fetch.spec.whatwg.org/#cors-preflight-cache), which
+		// shows with IP-literal hosts. Through the
 		// harness's proxy it keeps the entry, like the other engines.
 		{name: "within max-age, page and API on IP literals", opts: cors.Options{AllowedOrigins: []string{pageLoopbackIP()},
 			AllowedMethods: []string{"PUT"}, MaxAge: 10 * time.Minute},

@@ -45,13 +45,15 @@ func testEngineRules(t *testing.T) {
 			readable: map[string]bool{browser.Chromium: true, browser.Firefox: true, browser.WebKit: true},
 		},
 		{
-			// Fetch §2.2.2 and §4.8 (CORS-preflight fetch): Authorization is a
-			// "CORS non-wildcard request-header name", which "*" never covers.
+			// Authorization is a "CORS non-wildcard request-header name"
+			// (https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name),
+			// which "*" never covers in a CORS-preflight fetch
+			// (https://fetch.spec.whatwg.org/#cors-preflight-fetch).
 			// Chromium follows it with CorsNonWildcardRequestHeadersSupport,
 			// Firefox with network.cors_preflight.authorization_covered_by_wildcard
 			// set to false, both set by the harness; WebKit has no such switch
 			// and lets "*" cover Authorization. The library therefore refuses
-			// such a preflight itself (TestRequestHeaders), in every engine.
+			// such a preflight itself (testRequestHeaders), in every engine.
 			name:     "Access-Control-Allow-Headers: * alone does not cover Authorization",
 			headers:  map[string]string{"Authorization": "Bearer t"},
 			readable: map[string]bool{browser.Chromium: false, browser.Firefox: false, browser.WebKit: true},

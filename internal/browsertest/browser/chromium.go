@@ -86,6 +86,8 @@ type chromiumDriver struct {
 	product string
 }
 
+// startChromium starts Debian's chromium, headless, on a fresh profile with
+// cfg's routes and public endpoints, and opens its one tab.
 func startChromium(cfg Config, _ *Proxy) (Driver, error) {
 	path, err := lookPath("chromium")
 	if err != nil {
@@ -120,12 +122,14 @@ func startChromium(cfg Config, _ *Proxy) (Driver, error) {
 	return d, nil
 }
 
+// Navigate waits until the page has loaded, at most navigateTimeout.
 func (d *chromiumDriver) Navigate(url string) error {
 	ctx, cancel := context.WithTimeout(d.tab, navigateTimeout)
 	defer cancel()
 	return chromedp.Do(ctx, chromedp.Navigate(url))
 }
 
+// Evaluate runs js in the tab and awaits its promise, at most timeout.
 func (d *chromiumDriver) Evaluate(js string, timeout time.Duration) (string, error) {
 	ctx, cancel := context.WithTimeout(d.tab, timeout)
 	defer cancel()
@@ -136,8 +140,10 @@ func (d *chromiumDriver) Evaluate(js string, timeout time.Duration) (string, err
 	return got, err
 }
 
+// Version is the product DevTools reports, e.g. "Chrome/156.0.1.2".
 func (d *chromiumDriver) Version() string { return d.product }
 
+// Close stops the browser and removes its profile.
 func (d *chromiumDriver) Close() { d.stop() }
 
 // ChromiumContext is the browser's own chromedp context, for browser-wide

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -176,65 +175,80 @@ func ForEach(t *testing.T, cfg Config, f func(t *testing.T, b *Browser)) {
 		t.Fatal(err)
 	}
 	skipRequested := os.Getenv(SkipEnv) == "1"
-	type started struct {
-		b    *Browser
-		err  error
-		took time.Duration
-	}
-	launch := func(e Engine) chan started {
-		ch := make(chan started, 1)
-		if skipRequested {
-			ch <- started{}
-			return ch
-		}
-		go func() {
-			begin := time.Now()
-			b, err := Start(e.Name, cfg)
-			ch <- started{b, err, time.Since(begin)}
-		}()
-		return ch
-	}
-	// pending[i] delivers engine i's browser. Two launches are in flight at
-	// the start; each engine launched later starts when the one before the
+	// pending[i] delivers engine i's browser. Two starts are in flight at
+	// the start; each engine started later starts when the one before the
 	// previous is closed.
 	pending := make([]chan started, len(selected))
 	for i := 0; i < len(selected) && i < 2; i++ {
-		pending[i] = launch(selected[i])
+		pending[i] = startInBackground(selected[i], cfg, skipRequested)
 	}
-	defer func() {
-		// A browser started for an engine that never ran (the test was
-		// stopped) is closed all the same.
-		for _, ch := range pending {
-			if ch != nil {
-				if s := <-ch; s.b != nil {
-					s.b.Close()
-				}
-			}
-		}
-	}()
+	defer closeUnused(pending)
 	for i, e := range selected {
 		s := <-pending[i]
 		pending[i] = nil
-		t.Run(e.Name, func(t *testing.T) {
-			if s.b != nil {
-				defer func() {
-					closing := time.Now()
-					s.b.Close()
-					t.Logf("browser %s: closed in %s", e.Name, time.Since(closing).Round(time.Millisecond))
-				}()
-			}
-			need(t, e, skipRequested, s.err)
-			t.Logf("browser %s: %s, started in %s", e.Name, s.b.Product(), s.took.Round(time.Millisecond))
-			begin := time.Now()
-			defer func() {
-				t.Logf("browser %s: %s wall time %s", e.Name, t.Name(), time.Since(begin).Round(time.Millisecond))
-			}()
-			f(t, s.b)
-		})
+		t.Run(e.Name, func(t *testing.T) { runWith(t, e, s, skipRequested, f) })
 		if i+2 < len(selected) {
-			pending[i+2] = launch(selected[i+2])
+			pending[i+2] = startInBackground(selected[i+2], cfg, skipRequested)
 		}
 	}
+}
+
+// started is what starting an engine's browser gave: the browser, or why
+// it is not there, and how long starting took.
+type started struct {
+	b    *Browser
+	err  error
+	took time.Duration
+}
+
+// startInBackground starts e's browser with cfg in a goroutine and delivers
+// it on the channel returned; when skipRequested, it starts nothing and
+// delivers an empty started at once.
+func startInBackground(e Engine, cfg Config, skipRequested bool) chan started {
+	ch := make(chan started, 1)
+	if skipRequested {
+		ch <- started{}
+		return ch
+	}
+	go func() {
+		begin := time.Now()
+		b, err := Start(e.Name, cfg)
+		ch <- started{b, err, time.Since(begin)}
+	}()
+	return ch
+}
+
+// closeUnused waits for the starts still pending and closes their
+// browsers: those started for engines that never ran (the test was
+// stopped) are closed all the same.
+func closeUnused(pending []chan started) {
+	for _, ch := range pending {
+		if ch != nil {
+			if s := <-ch; s.b != nil {
+				s.b.Close()
+			}
+		}
+	}
+}
+
+// runWith runs f in t, engine e's subtest, with the browser s: t skips or
+// fails (need) when there is none. It logs the browser's version, its
+// start-up time and f's wall time, and closes the browser when f returns.
+func runWith(t *testing.T, e Engine, s started, skipRequested bool, f func(t *testing.T, b *Browser)) {
+	if s.b != nil {
+		defer func() {
+			closing := time.Now()
+			s.b.Close()
+			t.Logf("browser %s: closed in %s", e.Name, time.Since(closing).Round(time.Millisecond))
+		}()
+	}
+	need(t, e, skipRequested, s.err)
+	t.Logf("browser %s: %s, started in %s", e.Name, s.b.Product(), s.took.Round(time.Millisecond))
+	begin := time.Now()
+	defer func() {
+		t.Logf("browser %s: %s wall time %s", e.Name, t.Name(), time.Since(begin).Round(time.Millisecond))
+	}()
+	f(t, s.b)
 }
 
 // Need starts the engine's browser for t, or makes t skip (SkipEnv=1) or fail
@@ -262,56 +276,4 @@ func need(t testing.TB, e Engine, skipRequested bool, err error) {
 	case msg != "":
 		t.Fatal(msg)
 	}
-}
-
-// Tally counts the outcome of the cases run in one engine, for the summary
-// line that a suite logs at its end (docs/conformance.md's table is built from it).
-type Tally struct {
-	Engine  string
-	Version string
-	Wall    time.Duration
-
-	mu                                    sync.Mutex
-	passed, deviations, skipped, failures int
-	deviationNames                        []string
-}
-
-// Record notes, when t ends, how a case ended: passed, passed by asserting a
-// documented deviation of this engine from the Fetch standard (deviation is
-// its one-line summary, "" for none), skipped, or failed. Call it at the
-// start of the case's subtest.
-func (y *Tally) Record(t *testing.T, deviation func() string) {
-	t.Cleanup(func() {
-		y.mu.Lock()
-		defer y.mu.Unlock()
-		switch d := deviation(); {
-		case t.Failed():
-			y.failures++
-		case t.Skipped():
-			y.skipped++
-		case d != "":
-			y.deviations++
-			if !slices.Contains(y.deviationNames, d) {
-				y.deviationNames = append(y.deviationNames, d)
-			}
-		default:
-			y.passed++
-		}
-	})
-}
-
-// Summary is the tally as one machine-readable line.
-func (y *Tally) Summary() string {
-	y.mu.Lock()
-	defer y.mu.Unlock()
-	return fmt.Sprintf("browser-summary engine=%s version=%q cases=%d passed=%d deviation=%d skipped=%d failed=%d wall=%s",
-		y.Engine, y.Version, y.passed+y.deviations+y.skipped+y.failures, y.passed, y.deviations, y.skipped, y.failures,
-		y.Wall.Round(100*time.Millisecond))
-}
-
-// Deviations lists the distinct deviations recorded, in the order first seen.
-func (y *Tally) Deviations() []string {
-	y.mu.Lock()
-	defer y.mu.Unlock()
-	return slices.Clone(y.deviationNames)
 }

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -26,34 +25,6 @@ type webkitDriver struct {
 	base         string // http://127.0.0.1:<port>/session/<id>
 	client       *http.Client
 	version      string
-}
-
-// startProcess starts cmd in its own process group, so that stopProcess
-// stops its children too, and returns a channel closed when it exits.
-func startProcess(cmd *exec.Cmd) (chan struct{}, error) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	return done, nil
-}
-
-// stopProcess ends cmd's process group: SIGTERM, then SIGKILL after grace.
-func stopProcess(cmd *exec.Cmd, done chan struct{}, grace time.Duration) {
-	if cmd == nil || done == nil {
-		return
-	}
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-	select {
-	case <-done:
-	case <-time.After(grace):
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-	}
-	// Children that outlived their parent.
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // startXvfb starts a virtual X display and returns its DISPLAY value. Xvfb
@@ -104,6 +75,9 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// startWebKit starts WebKitWebDriver on a virtual X display of its own and
+// opens a session, in which MiniBrowser sends every connection through
+// proxy.
 func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 	path, err := lookPath("WebKitWebDriver")
 	if err != nil {
@@ -114,10 +88,24 @@ func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 	if d.xvfb, d.xvfbDone, display, err = startXvfb(); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	root, err := d.launch(path, display)
+	if err == nil {
+		err = d.newSession(root, proxy)
+	}
 	if err != nil {
 		d.Close()
 		return nil, err
+	}
+	return d, nil
+}
+
+// launch runs the WebKitWebDriver at path on a free loopback port, its
+// browsers on display, and returns its address, http://127.0.0.1:<port>,
+// once it says it is ready.
+func (d *webkitDriver) launch(path, display string) (root string, err error) {
+	port, err := freePort()
+	if err != nil {
+		return "", err
 	}
 	d.driver = exec.Command(path, "--port="+strconv.Itoa(port), "--host=local")
 	// No X authority is needed: the display accepts local clients only
@@ -126,10 +114,9 @@ func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 	d.driver.Env = append(os.Environ(), "DISPLAY="+display, "GDK_BACKEND=x11", "LIBGL_ALWAYS_SOFTWARE=1")
 	d.driver.Stdout, d.driver.Stderr = io.Discard, io.Discard
 	if d.driverDone, err = startProcess(d.driver); err != nil {
-		d.Close()
-		return nil, err
+		return "", err
 	}
-	root := fmt.Sprintf("http://127.0.0.1:%d", port)
+	root = fmt.Sprintf("http://127.0.0.1:%d", port)
 	// The driver listens within a moment of starting.
 	deadline := time.Now().Add(startTimeout)
 	for {
@@ -137,15 +124,20 @@ func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 			Ready bool `json:"ready"`
 		}
 		if err = d.do(http.MethodGet, root+"/status", nil, &status); err == nil && status.Ready {
-			break
+			return root, nil
 		}
 		if time.Now().After(deadline) {
-			d.Close()
-			return nil, fmt.Errorf("%s did not become ready: %v", path, err)
+			return "", fmt.Errorf("%s did not become ready: %v", path, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
 
+// newSession opens a session of the driver at root, whose MiniBrowser
+// accepts the tests' certificates and reaches everything through proxy,
+// notes the browser's version, and bounds its scripts by Timeout and its
+// page loads by navigateTimeout.
+func (d *webkitDriver) newSession(root string, proxy *Proxy) error {
 	var session struct {
 		SessionID    string `json:"sessionId"`
 		Capabilities struct {
@@ -161,16 +153,11 @@ func startWebKit(_ Config, proxy *Proxy) (Driver, error) {
 		"webkitgtk:browserOptions": map[string]any{"args": []string{"--automation", "--proxy=http://" + proxy.Addr()}},
 	}}}
 	if err := d.do(http.MethodPost, root+"/session", caps, &session); err != nil {
-		d.Close()
-		return nil, err
+		return err
 	}
 	d.base = root + "/session/" + session.SessionID
 	d.version = "WebKitGTK " + session.Capabilities.BrowserVersion
-	if err := d.do(http.MethodPost, d.base+"/timeouts", map[string]any{"script": Timeout.Milliseconds(), "pageLoad": navigateTimeout.Milliseconds()}, nil); err != nil {
-		d.Close()
-		return nil, err
-	}
-	return d, nil
+	return d.do(http.MethodPost, d.base+"/timeouts", map[string]any{"script": Timeout.Milliseconds(), "pageLoad": navigateTimeout.Milliseconds()}, nil)
 }
 
 // do sends one WebDriver command and decodes the "value" of its answer into
@@ -214,6 +201,8 @@ func (d *webkitDriver) do(method, url string, body, out any) error {
 	return json.Unmarshal(answer.Value, out)
 }
 
+// Navigate returns once WebDriver says the page loaded, within the
+// session's page-load timeout.
 func (d *webkitDriver) Navigate(url string) error {
 	return d.do(http.MethodPost, d.base+"/url", map[string]any{"url": url}, nil)
 }
@@ -231,8 +220,11 @@ func (d *webkitDriver) Evaluate(js string, _ time.Duration) (string, error) {
 	return got, err
 }
 
+// Version is "WebKitGTK " and the version the session reports.
 func (d *webkitDriver) Version() string { return d.version }
 
+// Close ends the session, then stops the driver (and MiniBrowser with it)
+// and the X display.
 func (d *webkitDriver) Close() {
 	if d.base != "" {
 		_ = d.do(http.MethodDelete, d.base, nil, nil)
