@@ -9,6 +9,9 @@ import (
 // that the browser would block (with Err's explanation) or allow (saying what let it through). A Call
 // that Check refuses is reported through t.Errorf too, and they return nil. Both return the Result, for
 // further assertions (Result.CanRead, Result.Warnings).
+//
+// The verdict is about CORS only: a 404 or a 500 that the page can read is allowed. When the route
+// matters, assert on Result.Response.Status too.
 func Allowed(t testing.TB, h http.Handler, c Call) *Result {
 	t.Helper()
 	r, err := Check(h, c)

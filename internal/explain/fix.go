@@ -171,7 +171,7 @@ func (c fixContext) fixOrigin(f *fetch.Failure) string {
 		if f.Status >= 400 && !f.Preflight {
 			return fmt.Sprintf("The %d response has no CORS headers: error responses need them too, or the page cannot even read the error. Make the CORS middleware wrap everything that can answer, including error handlers, recovery and authentication. If it already does, add %s to AllowedOrigins.", f.Status, c.origin)
 		}
-		return fmt.Sprintf("Add %s to AllowedOrigins, and make sure the CORS middleware wraps this route.", c.origin)
+		return fmt.Sprintf("Add %s to AllowedOrigins, and make sure the CORS middleware wraps the whole router, not a route, so that this response gets its headers too.", c.origin)
 	case fetch.ReasonMultiple:
 		return "Two layers add Access-Control-Allow-Origin (a proxy and the application, or two middlewares; browsers join them into one invalid value): keep exactly one of them."
 	case fetch.ReasonWildcardWithCredentials:
