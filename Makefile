@@ -10,10 +10,13 @@ STATICCHECK  := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # "context deadline exceeded" at the deadline, with no failing input (go.dev/issue/75804).
 FUZZTIME     ?= 50000x
 MIN_COVERAGE := 95
+# The newest Go the module proxy serves here; the go command downloads it once (about 76 MB). The library's
+# tests run on it beside the machine's Go (unit-newest-go); its go line, 1.24, is what users need.
+NEWEST_GO    := go1.27.3
 
-.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long
+.PHONY: test deps toolchains lint api api-update unit unit-newest-go contract fuzz nested bench-smoke bench demo fuzz-long
 
-test: deps lint api unit contract fuzz nested bench-smoke
+test: deps lint api unit unit-newest-go contract fuzz nested bench-smoke
 	@echo "make test: all checks passed"
 
 # The browser suite needs Debian's chromium, firefox-esr and webkit2gtk-driver (WebKitWebDriver, run on a
@@ -30,6 +33,12 @@ deps:
 	 if [ -n "$$missing" ]; then \
 	   if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	   else echo "missing:$$missing — run: sudo apt-get update && sudo apt-get install -y --no-install-recommends$$missing"; fi; fi
+
+# The two Go versions make test runs the library's tests on: the machine's, and $(NEWEST_GO), fetched
+# through the module proxy on first use. GOTOOLCHAIN set for one command overrides a "local" default.
+toolchains:
+	go version
+	GOTOOLCHAIN=$(NEWEST_GO) go version
 
 demo:
 	cd examples && go run ./devserver
@@ -49,7 +58,8 @@ api:
 api-update:
 	cd internal/apicheck && go run . -root ../.. -update $(API_FLAGS) $(API_PACKAGES)
 
-# The library: race detector, coverage held at $(MIN_COVERAGE)% or more.
+# The root module's tests (the library, corstest, internal/, cmd/) with the race detector on the machine's
+# Go, the root package's coverage held at $(MIN_COVERAGE)% or more.
 unit:
 	go test -race -count=1 ./internal/... ./cmd/... ./corstest/...
 	go test -race -count=1 -coverprofile=coverage.out .
@@ -75,6 +85,11 @@ fuzz:
 	    done; \
 	  done; \
 	done
+
+# The root module's tests again on $(NEWEST_GO), so that a Go release that changes what the library
+# relies on (net/http's header handling, netip, the toolchain's vet) is seen before users see it.
+unit-newest-go:
+	GOTOOLCHAIN=$(NEWEST_GO) go test -race -count=1 ./...
 
 # Every fuzz target for 3,000,000 executions: about an hour on two cores.
 fuzz-long:
