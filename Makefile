@@ -1,6 +1,7 @@
 # The whole check, as CI runs it: `make test`. The demo: `make demo`.
 # Each nested module (examples, browser suite, shared-cache test, benchmarks, API gate) is its own Go module, so
-# that none of their dependencies reach the library's go.mod; every target below walks all of them.
+# that none of their dependencies reach the library's go.mod; lint and fuzz walk all of them (MODULES), the
+# other targets the modules they name.
 
 MODULES      := . examples internal/browsertest internal/cachetest internal/benchmarks internal/apicheck
 # The public packages, whose exported API `make api` holds to their listings, api/<last path element>.txt.
@@ -40,9 +41,11 @@ toolchains:
 	go version
 	GOTOOLCHAIN=$(NEWEST_GO) go version
 
+# The devserver: a frontend on http://localhost:3000 calling an API on http://localhost:8080.
 demo:
 	cd examples && go run ./devserver
 
+# gofmt over every tracked Go file; go vet (its stdversion check included) and staticcheck in every module.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@for m in $(MODULES); do echo "== vet + staticcheck: $$m"; (cd $$m && go vet ./... && $(STATICCHECK) ./...) || exit 1; done
@@ -65,6 +68,11 @@ unit:
 	go test -race -count=1 -coverprofile=coverage.out .
 	@go tool cover -func=coverage.out | awk -v min=$(MIN_COVERAGE) '/^total:/ { sub("%", "", $$3); print "root package coverage: " $$3 "%"; if ($$3 + 0 < min) { print "coverage below " min "%"; exit 1 } }'
 
+# The root module's tests again on $(NEWEST_GO), so that a Go release that changes what the library
+# relies on (net/http's header handling, netip, the toolchain's vet) is seen before users see it.
+unit-newest-go:
+	GOTOOLCHAIN=$(NEWEST_GO) go test -race -count=1 ./...
+
 # The devserver's CORS contract: every call its page makes (allowed, with the headers it reads) and the
 # calls that must never work (blocked), listed in examples/devserver/calls.json, judged as a browser judges
 # them against its policy, examples/devserver/cors.json, served in-process. A policy edit that breaks the
@@ -86,23 +94,21 @@ fuzz:
 	  done; \
 	done
 
-# The root module's tests again on $(NEWEST_GO), so that a Go release that changes what the library
-# relies on (net/http's header handling, netip, the toolchain's vet) is seen before users see it.
-unit-newest-go:
-	GOTOOLCHAIN=$(NEWEST_GO) go test -race -count=1 ./...
-
 # Every fuzz target for 3,000,000 executions: about an hour on two cores.
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=3000000x
 
-# The nested modules: router examples and demo, real browsers (Chromium, Firefox, WebKit), real nginx cache, peer benchmarks' outcome check.
+# The nested modules' tests with the race detector: the router examples and the demo, the real browsers
+# (Chromium, Firefox, WebKit), the real nginx cache. (The benchmarks' own tests run in bench-smoke.)
 nested:
 	@for m in examples internal/browsertest internal/cachetest; do echo "== go test: $$m"; (cd $$m && go test -race -count=1 ./...) || exit 1; done
 
-# Each benchmark once, so that the benchmark code cannot rot; `make bench` is the real run.
+# The benchmark module's tests (the peers' outcomes, the allocation targets), then each benchmark of it and
+# of the root package once, so that the benchmark code cannot rot; `make bench` is the real run.
 bench-smoke:
 	cd internal/benchmarks && go test -count=1 -run . -bench . -benchtime=1x ./...
 	go test -run '^$$' -bench . -benchtime=1x .
 
+# The side-by-side benchmark report of docs/performance.md: several minutes, both cores.
 bench:
 	cd internal/benchmarks && go run ./cmd/report
