@@ -467,7 +467,7 @@ func (b *syncBuffer) String() string {
 
 var bannerURLs = regexp.MustCompile(`(?m)^  frontend  (http://\S+).*\n  API       (http://\S+)`)
 
-func TestCommandServesUntilCancelledThenShutsDown(t *testing.T) {
+func TestCommandServesUntilCanceledThenShutsDown(t *testing.T) {
 	allowLoopbackIP := filepath.Join(t.TempDir(), "cors.json")
 	require.NoError(t, os.WriteFile(allowLoopbackIP, []byte(`{
 		"allowed_origins": ["http://127.0.0.1:*"],

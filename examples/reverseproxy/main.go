@@ -109,7 +109,7 @@ func newProxy(upstream *url.URL) http.Handler {
 // adds it to out, the header the proxy is answering with:
 //
 //   - every Access-Control-* header of up goes: added to the middleware's, an allowed origin would get two
-//     Access-Control-Allow-Origin values, which the Fetch standard's CORS check (§4.9) fails, and a refused
+//     Access-Control-Allow-Origin values, which the Fetch standard's CORS check (https://fetch.spec.whatwg.org/#cors-check) fails, and a refused
 //     origin would get whatever the upstream allows;
 //   - up's Vary is merged into out's existing Vary line, each name once, and removed from up: the response still
 //     varies on everything the upstream said it does (Accept-Encoding, say) and on Origin, on one line, since

@@ -133,13 +133,14 @@ func hostPort(origin string) string {
 
 // mixedContentBlocked says why engine never sends a request from page to the API, or "". WebKit blocks an
 // https page's request to http://localhost as mixed content, before it leaves the browser; the Mixed Content
-// standard (§4.3, "a priori authenticated" URLs) and Secure Contexts (§3.1: localhost is potentially
+// standard (https://w3c.github.io/webappsec-mixed-content/#a-priori-authenticated-url) and Secure Contexts
+// (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy: localhost is potentially
 // trustworthy) let it through, as Chromium and Firefox do. The API is on http://localhost:8080, so every case
 // whose page is https (RefusedOrigin) is a WebKit mixed-content case.
 func mixedContentBlocked(engine, page string) string {
 	if engine == browser.WebKit && strings.HasPrefix(page, "https:") && strings.HasPrefix(APIOrigin, "http:") {
-		return "blocks an https page's request to http://localhost as mixed content, though Mixed Content §4.3 and " +
-			"Secure Contexts §3.1 treat localhost as potentially trustworthy: nothing reaches the API (the case is " +
+		return "blocks an https page's request to http://localhost as mixed content, though Mixed Content and " +
+			"Secure Contexts treat localhost as potentially trustworthy: nothing reaches the API (the case is " +
 			"then checked from the http origin of the same host)"
 	}
 	return ""
