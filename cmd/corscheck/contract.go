@@ -14,6 +14,7 @@ import (
 	"github.com/crossorigin/cors/internal/call"
 	"github.com/crossorigin/cors/internal/explain"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // contractTool words the fixes about a call itself in the -calls file's keys.
@@ -159,7 +160,7 @@ func standInSets(name string) bool {
 	case "*", "content-length", "transfer-encoding", "set-cookie", "set-cookie2":
 		return false
 	}
-	return !explain.DecisiveHeader(name)
+	return !header.IsDecisive(name)
 }
 
 // runCalls checks every call of the -calls file against the target, in the file's order.

@@ -91,13 +91,6 @@ func problems(in Input) []Problem {
 	return out
 }
 
-// DecisiveHeader reports whether a response header named name is one that CORS decisions rest on:
-// Access-Control-*, Vary and Location (redirects).
-func DecisiveHeader(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasPrefix(n, "access-control-") || n == "vary" || n == "location"
-}
-
 // sentence upper-cases the first letter and ends with a full stop.
 func sentence(s string) string {
 	if s == "" {

@@ -100,3 +100,12 @@ func TestTrimOWS(t *testing.T) {
 	}
 	assert.Equal(t, strings.Repeat("a", 3), TrimOWS(" aaa\t"))
 }
+
+func TestDecisiveHeadersAreTheCORSOnesVaryAndLocation(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Access-Control-Allow-Origin": true, "access-control-max-age": true, "Vary": true, "location": true,
+		"Content-Type": false, "Access-Control": false, "Varying": false, "X-Access-Control-Allow-Origin": false,
+	} {
+		assert.Equal(t, want, IsDecisive(name), name)
+	}
+}

@@ -90,3 +90,11 @@ func TrimOWS(s string) string {
 	}
 	return s
 }
+
+// IsDecisive reports whether a response header named name is one that CORS decisions rest on: the
+// Access-Control-* headers, Vary (what a cache keys the answer on) and Location (where a redirect goes).
+// These are what an explanation shows of a response, and a scan's evidence.
+func IsDecisive(name string) bool {
+	n := Lower(name)
+	return strings.HasPrefix(n, "access-control-") || n == "vary" || n == "location"
+}

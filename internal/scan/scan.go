@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crossorigin/cors/internal/explain"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // Finding ids.
@@ -169,7 +169,7 @@ func allows(h http.Header, origin string) (allowed, credentials bool) {
 func evidence(h http.Header) map[string][]string {
 	out := map[string][]string{}
 	for k, vs := range h {
-		if explain.DecisiveHeader(k) {
+		if header.IsDecisive(k) {
 			out[strings.ToLower(k)] = append([]string(nil), vs...)
 		}
 	}
