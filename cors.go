@@ -10,6 +10,7 @@ import (
 // Cors is a CORS policy ready to serve requests. It is safe for concurrent use, including Reconfigure
 // while requests are in flight.
 type Cors struct {
+	_   [0]func() // a *Cors is what is shared and compared; Cors values are not comparable
 	cfg atomic.Pointer[config]
 }
 
