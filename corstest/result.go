@@ -28,9 +28,9 @@ type Result struct {
 
 // Exchange is one request as the browser sent it and the response it got.
 type Exchange struct {
-	Request *http.Request
-	Status  int
-	Header  http.Header
+	Request *http.Request // as sent: its URL, method and every header, the browser's own included; no body
+	Status  int           // the response's status
+	Header  http.Header   // the response's headers, as received
 }
 
 // Problem is one failed check or warning, in words a browser console would use, with the fix on the server.
