@@ -51,12 +51,13 @@ type (
 	}
 
 	report struct {
-		Verdict   string         `json:"verdict"`
-		BlockedAt string         `json:"blocked_at"`
-		Preflight *preflightJSON `json:"preflight"`
-		Request   *requestJSON   `json:"request"`
-		Problems  []problem      `json:"problems"`
-		Warnings  []warning      `json:"warnings"`
+		CorscheckVersion string         `json:"corscheck_version"`
+		Verdict          string         `json:"verdict"`
+		BlockedAt        string         `json:"blocked_at"`
+		Preflight        *preflightJSON `json:"preflight"`
+		Request          *requestJSON   `json:"request"`
+		Problems         []problem      `json:"problems"`
+		Warnings         []warning      `json:"warnings"`
 	}
 )
 
@@ -108,7 +109,7 @@ var tool = explain.Tool{Include: "-credentials", Cookie: "-cookie", SetCookie: "
 // buildReport turns a traced call into the report, problems and warnings included.
 func buildReport(in explain.Input) *report {
 	tr := in.Trace
-	rep := &report{Verdict: "allowed", Problems: []problem{}, Warnings: []warning{}}
+	rep := &report{CorscheckVersion: version(), Verdict: "allowed", Problems: []problem{}, Warnings: []warning{}}
 	if tr.Blocked {
 		rep.Verdict, rep.BlockedAt = "blocked", tr.BlockedAt
 	}

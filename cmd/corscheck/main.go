@@ -32,14 +32,19 @@
 // "expect" says and, when allowed, let the page read its "read" headers; a mismatch is explained with
 // its fix.
 //
+// Print the version, the module version Go stamped in the binary (with the VCS revision when known):
+//
+//	corscheck -version
+//
 // Exit status: explain 0 when the call is allowed, 1 when blocked; scan 0 when no finding is high or
-// critical, 1 otherwise; calls 0 when every call is as expected, 1 otherwise; 2 for a usage or network
-// error or a bad calls file, with the reason on stderr.
+// critical, 1 otherwise; calls 0 when every call is as expected, 1 otherwise; -version 0; 2 for a
+// usage or network error or a bad policy or calls file, with the reason on stderr.
 //
 // -timeout (default 10s) bounds each request; -deadline (default 60s) bounds the whole run, redirects
 // and every request of a scan or of a contract included.
 //
-// The JSON output is documented in docs/corscheck.md.
+// With -json each mode prints one JSON object, which carries "corscheck_version"; docs/corscheck.md
+// documents them.
 package main
 
 import (

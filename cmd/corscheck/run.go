@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -27,12 +28,14 @@ const usageText = `usage:
             [-timeout D] [-deadline D] [-json] [-config FILE] URL
   corscheck -scan [-origin TRUSTED] [-timeout D] [-deadline D] [-json] URL
   corscheck -calls FILE [-timeout D] [-deadline D] [-json] (-config POLICY | BASE_URL)
+  corscheck -version
 
 Explain how a browser judges fetch(URL) from a page on ORIGIN, (-scan) look for CORS answers that
 trust origins they should not, or (-calls) check that every call of a JSON file is allowed or blocked
 as it expects, against a policy file served in-process or a live API. -timeout bounds each request,
 -deadline the whole run. Exit status: 0 allowed / nothing high / every call as expected; 1 blocked /
-a high or critical finding / a call not as expected; 2 usage, bad input or network error.
+a high or critical finding / a call not as expected; 2 usage, bad input or network error. -version
+prints corscheck's version.
 
 flags:
 `
@@ -56,6 +59,7 @@ type options struct {
 	config      string
 	scan        bool
 	calls       string
+	version     bool
 	url         string          // explain and scan: the URL; -calls: BASE_URL
 	set         map[string]bool // the flags given on the command line
 }
@@ -83,6 +87,9 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, err
 	}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if o.version {
+		return o, checkVersionArgs(o, positional)
+	}
 	switch {
 	case len(positional) > 1:
 		return nil, usagef("one URL, got %d arguments: %s", len(positional), strings.Join(positional, " "))
@@ -155,7 +162,24 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&o.config, "config", "", "explain (or check -calls) against this policy file of github.com/crossorigin/cors, served in-process (no network)")
 	fs.BoolVar(&o.scan, "scan", false, "scan URL for dangerous CORS answers instead of explaining one call")
 	fs.StringVar(&o.calls, "calls", "", "check every call of this JSON file against -config's policy or the API at BASE_URL, as a browser judges them")
+	fs.BoolVar(&o.version, "version", false, "print corscheck's version (the module version Go stamped in the binary, and its VCS revision when known) and exit")
 	return fs
+}
+
+// checkVersionArgs refuses anything beside -version: a command line that asks for the version and for
+// a check as well is a mistake, and doing one of the two silently would hide it.
+func checkVersionArgs(o *options, positional []string) error {
+	var others []string
+	for _, name := range sortedKeys(o.set) {
+		if name != "version" {
+			others = append(others, "-"+name)
+		}
+	}
+	others = append(others, positional...)
+	if len(others) > 0 {
+		return usagef("-version prints the version and nothing else: remove %s", strings.Join(others, ", "))
+	}
+	return nil
 }
 
 // callFlags are the flags that describe one call: with -calls, the file describes each call.
@@ -219,6 +243,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "corscheck: %s\n", printable(err.Error()))
 		return exitTrouble
+	}
+	if o.version {
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(info))
+		return exitOK
 	}
 	// -timeout bounds one exchange only, and an explanation can make 42 of them (a preflight and a
 	// request for each of 21 hops), a scan about 30: one deadline bounds the whole run.
