@@ -98,3 +98,24 @@ func TestDocsCallsWorkflowRunsTheCommandTheDocsDescribe(t *testing.T) {
 		assert.NoError(t, err, "%s is a valid command line", want)
 	}
 }
+
+func TestDocsDescribeEveryFieldOfTheJSONOutputs(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/corscheck.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(doc), "\n## JSON output\n")
+	require.True(t, ok)
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, item := range commandContract(t) {
+		field, ok := strings.CutPrefix(item, contractPrefix+"json ")
+		if !ok {
+			continue
+		}
+		output, field, _ := strings.Cut(field, ", ")
+		path, _, _ := strings.Cut(field, " ")
+		key := path[strings.LastIndexAny(path, ".]")+1:]
+		// A row of the output's table; the scan's fields and the counts of -calls are in the text, as
+		// the keys of a JSON object ({"id", "severity", ...}).
+		described := strings.Contains(section, "| `"+path+"` |") || output != "explain" && strings.Contains(section, `"`+key+`"`)
+		assert.True(t, described, "docs/corscheck.md's JSON output describes %s", item)
+	}
+}

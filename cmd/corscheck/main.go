@@ -43,8 +43,9 @@
 // -timeout (default 10s) bounds each request; -deadline (default 60s) bounds the whole run, redirects
 // and every request of a scan or of a contract included.
 //
-// With -json each mode prints one JSON object, which carries "corscheck_version"; docs/corscheck.md
-// documents them.
+// With -json each mode prints one JSON object, which carries "corscheck_version". Its fields, the flags,
+// the exit statuses, the scan's finding ids and severities and the check names are a stable contract,
+// held to api/cmd/corscheck.txt by TestCommandContract; docs/corscheck.md documents them.
 package main
 
 import (

@@ -40,11 +40,12 @@ prints corscheck's version.
 flags:
 `
 
-// multiFlag collects a repeatable flag.
+// multiFlag collects a repeatable flag. It is a flag.Getter, as the standard library's flags are.
 type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+func (m *multiFlag) Get() any           { return []string(*m) }
 
 // options are the parsed command line.
 type options struct {
