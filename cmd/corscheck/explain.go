@@ -61,10 +61,12 @@ type (
 	}
 )
 
+// lowerHeaders is h with its names byte-lower-cased, as Fetch lower-cases them
+// (https://infra.spec.whatwg.org/#byte-lowercase).
 func lowerHeaders(h http.Header) headerMap {
 	out := headerMap{}
 	for k, vs := range h {
-		k = strings.ToLower(k)
+		k = header.Lower(k)
 		out[k] = append(out[k], vs...)
 	}
 	return out

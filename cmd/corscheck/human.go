@@ -126,7 +126,7 @@ func writeReadable(w io.Writer, tr *fetch.Trace) {
 	final := tr.Exchanges[len(tr.Exchanges)-1]
 	var hidden []string
 	for k := range final.ResponseHeader {
-		if l := strings.ToLower(k); !slices.Contains(tr.Readable, l) {
+		if l := header.Lower(k); !slices.Contains(tr.Readable, l) {
 			hidden = append(hidden, l)
 		}
 	}
