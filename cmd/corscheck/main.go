@@ -25,8 +25,8 @@
 //	corscheck -calls FILE [-timeout D] [-deadline D] [-json] (-config POLICY | BASE_URL)
 //
 // FILE is {"calls": [{"name", "origin", "method", "url", "headers", "credentials", "expect", "read",
-// "cookies"}]}, read strictly. Each call is judged as a browser judges it, with the corstest package:
-// against the policy file served in-process (a path is called on the placeholder host; the application
+// "cookies"}]}, read strictly. Each call is made by a fresh browser and judged as corstest judges it
+// (both make it with internal/call): against the policy file served in-process (a path is called on the placeholder host; the application
 // behind the policy answers with the headers it exposes and the call reads), or over the network against
 // the live API at BASE_URL (a path is appended to it). Each call must be allowed or blocked as its
 // "expect" says and, when allowed, let the page read its "read" headers; a mismatch is explained with
