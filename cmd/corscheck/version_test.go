@@ -211,3 +211,15 @@ func buildVCSOff(t *testing.T, goTool string) bool {
 	}
 	return false
 }
+
+// go install github.com/crossorigin/cors/cmd/corscheck@v1.0.0 refuses a module whose go.mod has a
+// replace (or exclude) directive: the README's install line would fail for the release.
+func TestRootModuleHasNoDirectiveThatBreaksGoInstallAtAVersion(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	require.NoError(t, err)
+	for i, line := range strings.Split(string(mod), "\n") {
+		directive, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		directive, _, _ = strings.Cut(directive, "(")
+		assert.NotContains(t, []string{"replace", "exclude"}, directive, "go.mod:%d: %s", i+1, line)
+	}
+}
