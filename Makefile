@@ -56,10 +56,12 @@ lint:
 api:
 	cd internal/apicheck && go test ./... && go run . -root ../.. $(API_PACKAGES)
 
-# Records the current API of API_PACKAGES in api/: when a release is cut, or for a newly guarded package.
-# Records nothing if a change is incompatible, unless API_FLAGS=-allow-breaking (a new major version only).
+# Records the current API of API_PACKAGES in api/, and corscheck's contract in api/cmd/corscheck.txt: when a
+# release is cut, or for a newly guarded package. Records nothing if a change is incompatible, unless
+# API_FLAGS=-allow-breaking (a new major version only).
 api-update:
 	cd internal/apicheck && go run . -root ../.. -update $(API_FLAGS) $(API_PACKAGES)
+	go test -count=1 -run '^TestCommandContract$$' ./cmd/corscheck -args -update $(API_FLAGS)
 
 # The root module's tests (the library, corstest, internal/, cmd/) with the race detector on the machine's
 # Go, the root package's coverage held at $(MIN_COVERAGE)% or more.

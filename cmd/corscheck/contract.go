@@ -154,13 +154,15 @@ func standIn(exposed, read []string) http.Handler {
 }
 
 // standInSets reports whether the stand-in application sets the response header name: not "*", not
-// one that decides CORS (Access-Control-*, Vary, Location), frames the body or that no page ever reads.
+// one that decides CORS (Access-Control-*, Vary, Location), frames the body or that no page ever reads
+// (Set-Cookie, Set-Cookie2).
 func standInSets(name string) bool {
-	switch strings.ToLower(name) {
-	case "*", "content-length", "transfer-encoding", "set-cookie", "set-cookie2":
+	switch lower := header.Lower(name); lower {
+	case "*", "content-length", "transfer-encoding":
 		return false
+	default:
+		return !header.IsForbiddenResponseName(lower) && !header.IsDecisive(name)
 	}
-	return !header.IsDecisive(name)
 }
 
 // runCalls checks every call of the -calls file against the target, in the file's order.

@@ -10,9 +10,10 @@ import (
 type (
 	// contractReport is the whole output: every call judged, in the file's order, and the counts.
 	contractReport struct {
-		Calls  []callReport `json:"calls"`
-		Passed int          `json:"passed"`
-		Failed int          `json:"failed"`
+		CorscheckVersion string       `json:"corscheck_version"`
+		Calls            []callReport `json:"calls"`
+		Passed           int          `json:"passed"`
+		Failed           int          `json:"failed"`
 	}
 
 	// callReport is one call: what the file expects, what the browser decided, and whether they match.
@@ -41,7 +42,7 @@ type contractWriter struct {
 }
 
 func newContractWriter(w io.Writer, asJSON bool) *contractWriter {
-	return &contractWriter{w: w, json: asJSON, report: contractReport{Calls: []callReport{}}}
+	return &contractWriter{w: w, json: asJSON, report: contractReport{CorscheckVersion: version(), Calls: []callReport{}}}
 }
 
 // call records one outcome and, in the human output, prints it: a line with the name, ✓ or ✗, and for

@@ -7,10 +7,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/crossorigin/cors"
 	"github.com/crossorigin/cors/internal/explain"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // The JSON output of an explanation (docs/corscheck.md documents it).
@@ -45,19 +51,22 @@ type (
 	}
 
 	report struct {
-		Verdict   string         `json:"verdict"`
-		BlockedAt string         `json:"blocked_at"`
-		Preflight *preflightJSON `json:"preflight"`
-		Request   *requestJSON   `json:"request"`
-		Problems  []problem      `json:"problems"`
-		Warnings  []warning      `json:"warnings"`
+		CorscheckVersion string         `json:"corscheck_version"`
+		Verdict          string         `json:"verdict"`
+		BlockedAt        string         `json:"blocked_at"`
+		Preflight        *preflightJSON `json:"preflight"`
+		Request          *requestJSON   `json:"request"`
+		Problems         []problem      `json:"problems"`
+		Warnings         []warning      `json:"warnings"`
 	}
 )
 
+// lowerHeaders is h with its names byte-lower-cased, as Fetch lower-cases them
+// (https://infra.spec.whatwg.org/#byte-lowercase).
 func lowerHeaders(h http.Header) headerMap {
 	out := headerMap{}
 	for k, vs := range h {
-		k = strings.ToLower(k)
+		k = header.Lower(k)
 		out[k] = append(out[k], vs...)
 	}
 	return out
@@ -102,7 +111,7 @@ var tool = explain.Tool{Include: "-credentials", Cookie: "-cookie", SetCookie: "
 // buildReport turns a traced call into the report, problems and warnings included.
 func buildReport(in explain.Input) *report {
 	tr := in.Trace
-	rep := &report{Verdict: "allowed", Problems: []problem{}, Warnings: []warning{}}
+	rep := &report{CorscheckVersion: version(), Verdict: "allowed", Problems: []problem{}, Warnings: []warning{}}
 	if tr.Blocked {
 		rep.Verdict, rep.BlockedAt = "blocked", tr.BlockedAt
 	}
@@ -135,3 +144,103 @@ func buildReport(in explain.Input) *report {
 	}
 	return rep
 }
+
+// parseHeader reads one -H value.
+func parseHeader(s string) (fetch.Field, error) {
+	name, value, ok := strings.Cut(s, ":")
+	if !ok {
+		return fetch.Field{}, fmt.Errorf("-H %q has no colon: write it 'Name: value'", s)
+	}
+	name = strings.TrimSpace(name)
+	if !header.IsToken(name) {
+		return fetch.Field{}, fmt.Errorf("-H %q: %q is not a header name", s, name)
+	}
+	return fetch.Field{Name: name, Value: value}, nil
+}
+
+// setup builds the client and request of an explanation, and the policy when -config is given.
+func setup(o *options) (*fetch.Client, fetch.Request, *cors.Cors, error) {
+	req, err := newRequest(o)
+	if err != nil {
+		return nil, req, nil, err
+	}
+	client := &fetch.Client{Timeout: o.timeout}
+	var policy *cors.Cors
+	if o.config != "" {
+		if policy, err = loadPolicy(o.config); err != nil {
+			return nil, req, nil, err
+		}
+		client.Transport = fetch.HandlerTransport{Handler: policy.Handler(appHandler)}
+		req.URL = offlineURL(req.URL)
+	} else {
+		client.Transport = fetch.NewTransport(0)
+	}
+	u, err := url.Parse(req.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, req, nil, fmt.Errorf("%q is not an absolute http or https URL", req.URL)
+	}
+	if client.Jar, err = cookieJar(u, o.cookies); err != nil {
+		return nil, req, nil, err
+	}
+	return client, req, policy, nil
+}
+
+// newRequest is the fetch() of the command line: its origin, method, URL, credentials mode and the
+// headers of -H.
+func newRequest(o *options) (fetch.Request, error) {
+	req := fetch.Request{Origin: o.origin, Method: o.method, URL: o.url, Credentials: fetch.CredentialsSameOrigin}
+	if o.credentials {
+		req.Credentials = fetch.CredentialsInclude
+	}
+	if _, err := fetch.ParseOrigin(o.origin); err != nil {
+		return req, fmt.Errorf("-origin: %v", err)
+	}
+	for _, h := range o.headers {
+		f, err := parseHeader(h)
+		if err != nil {
+			return req, err
+		}
+		req.Header = append(req.Header, f)
+	}
+	return req, nil
+}
+
+// offlineURL is the URL called with -config: defaultConfigURL when none is given, a bare path on its
+// host (offline only the path matters: "/api/items/1"), any other URL as given.
+func offlineURL(raw string) string {
+	switch {
+	case raw == "":
+		return defaultConfigURL
+	case strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//"):
+		return strings.TrimSuffix(defaultConfigURL, "/") + raw
+	}
+	return raw
+}
+
+// cookieJar is the page's cookie jar for u, holding the cookies of -cookie; nil when there are none.
+func cookieJar(u *url.URL, cookies []string) (http.CookieJar, error) {
+	if len(cookies) == 0 {
+		return nil, nil
+	}
+	jar, err := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+	if err != nil {
+		return nil, err
+	}
+	var cs []*http.Cookie
+	for _, c := range cookies {
+		name, value, ok := strings.Cut(c, "=")
+		if !ok || !header.IsToken(strings.TrimSpace(name)) {
+			return nil, fmt.Errorf("-cookie %q: write it name=value", c)
+		}
+		cs = append(cs, &http.Cookie{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	jar.SetCookies(u, cs)
+	return jar, nil
+}
+
+// appHandler stands for the application behind the middleware with -config: it answers every request
+// with 200 and a short text body.
+var appHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+})

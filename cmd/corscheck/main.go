@@ -25,21 +25,27 @@
 //	corscheck -calls FILE [-timeout D] [-deadline D] [-json] (-config POLICY | BASE_URL)
 //
 // FILE is {"calls": [{"name", "origin", "method", "url", "headers", "credentials", "expect", "read",
-// "cookies"}]}, read strictly. Each call is judged as a browser judges it, with the corstest package:
-// against the policy file served in-process (a path is called on the placeholder host; the application
+// "cookies"}]}, read strictly. Each call is made by a fresh browser and judged as corstest judges it
+// (both make it with internal/call): against the policy file served in-process (a path is called on the placeholder host; the application
 // behind the policy answers with the headers it exposes and the call reads), or over the network against
 // the live API at BASE_URL (a path is appended to it). Each call must be allowed or blocked as its
 // "expect" says and, when allowed, let the page read its "read" headers; a mismatch is explained with
 // its fix.
 //
+// Print the version, the module version Go stamped in the binary (with the VCS revision when known):
+//
+//	corscheck -version
+//
 // Exit status: explain 0 when the call is allowed, 1 when blocked; scan 0 when no finding is high or
-// critical, 1 otherwise; calls 0 when every call is as expected, 1 otherwise; 2 for a usage or network
-// error or a bad calls file, with the reason on stderr.
+// critical, 1 otherwise; calls 0 when every call is as expected, 1 otherwise; -version 0; 2 for a
+// usage or network error or a bad policy or calls file, with the reason on stderr.
 //
 // -timeout (default 10s) bounds each request; -deadline (default 60s) bounds the whole run, redirects
 // and every request of a scan or of a contract included.
 //
-// The JSON output is documented in docs/corscheck.md.
+// With -json each mode prints one JSON object, which carries "corscheck_version". Its fields, the flags,
+// the exit statuses, the scan's finding ids and severities and the check names are a stable contract,
+// held to api/cmd/corscheck.txt by TestCommandContract; docs/corscheck.md documents them.
 package main
 
 import (

@@ -6,25 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
-	"golang.org/x/net/publicsuffix"
-
 	"github.com/crossorigin/cors"
-	"github.com/crossorigin/cors/internal/fetch"
-	"github.com/crossorigin/cors/internal/header"
 )
 
 // Exit statuses.
 const (
-	exitOK      = 0 // explain: allowed; scan: nothing high or critical
-	exitFailed  = 1 // explain: blocked; scan: a high or critical finding
-	exitTrouble = 2 // a usage or network error
+	exitOK      = 0 // explain: allowed; scan: nothing high or critical; calls: every call as expected
+	exitFailed  = 1 // explain: blocked; scan: a high or critical finding; calls: a call not as expected
+	exitTrouble = 2 // a usage error, bad input (a policy or calls file) or a network error
 )
 
 // usageText is printed by -h and after a usage error.
@@ -33,21 +28,24 @@ const usageText = `usage:
             [-timeout D] [-deadline D] [-json] [-config FILE] URL
   corscheck -scan [-origin TRUSTED] [-timeout D] [-deadline D] [-json] URL
   corscheck -calls FILE [-timeout D] [-deadline D] [-json] (-config POLICY | BASE_URL)
+  corscheck -version
 
 Explain how a browser judges fetch(URL) from a page on ORIGIN, (-scan) look for CORS answers that
 trust origins they should not, or (-calls) check that every call of a JSON file is allowed or blocked
 as it expects, against a policy file served in-process or a live API. -timeout bounds each request,
 -deadline the whole run. Exit status: 0 allowed / nothing high / every call as expected; 1 blocked /
-a high or critical finding / a call not as expected; 2 usage, bad input or network error.
+a high or critical finding / a call not as expected; 2 usage, bad input or network error. -version
+prints corscheck's version.
 
 flags:
 `
 
-// multiFlag collects a repeatable flag.
+// multiFlag collects a repeatable flag. It is a flag.Getter, as the standard library's flags are.
 type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+func (m *multiFlag) Get() any           { return []string(*m) }
 
 // options are the parsed command line.
 type options struct {
@@ -62,68 +60,92 @@ type options struct {
 	config      string
 	scan        bool
 	calls       string
+	version     bool
 	url         string          // explain and scan: the URL; -calls: BASE_URL
 	set         map[string]bool // the flags given on the command line
 }
 
-// errUsage marks a command-line mistake: the usage is printed after it.
-var errUsage = errors.New("usage")
+// usageError is a mistake on the command line: Run prints its reason, then where the usage is.
+type usageError struct{ reason string }
+
+func (e *usageError) Error() string { return e.reason }
+
+// usagef returns a usageError whose reason is formatted as fmt.Sprintf formats it.
+func usagef(format string, args ...any) error {
+	return &usageError{reason: fmt.Sprintf(format, args...)}
+}
 
 // parseArgs reads the command line; flags may come before or after the URL.
 func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	o := &options{set: map[string]bool{}}
 	fs := newFlagSet(o)
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				printUsage(fs, stderr)
-				return nil, flag.ErrHelp
-			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
+	positional, err := parseFlags(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printUsage(fs, stderr)
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if o.version {
+		return o, checkVersionArgs(o, positional)
 	}
 	switch {
 	case len(positional) > 1:
-		return nil, fmt.Errorf("%w: one URL, got %d arguments: %s", errUsage, len(positional), strings.Join(positional, " "))
+		return nil, usagef("one URL, got %d arguments: %s", len(positional), strings.Join(positional, " "))
 	case len(positional) == 1:
 		o.url = positional[0]
 	}
 	if o.timeout <= 0 {
-		return nil, fmt.Errorf("%w: -timeout must be positive", errUsage)
+		return nil, usagef("-timeout must be positive")
 	}
 	if o.deadline <= 0 {
-		return nil, fmt.Errorf("%w: -deadline must be positive", errUsage)
+		return nil, usagef("-deadline must be positive")
 	}
-	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
-	if o.set["calls"] {
-		if err := checkCallsArgs(o); err != nil {
-			return nil, err
-		}
-		return o, nil
-	}
-	if o.scan {
-		if o.config != "" {
-			return nil, fmt.Errorf("%w: -scan works on a live server, not with -config", errUsage)
-		}
-		if o.url == "" {
-			return nil, fmt.Errorf("%w: -scan needs the URL of an API", errUsage)
-		}
-		return o, nil
-	}
-	if o.origin == "" {
-		return nil, fmt.Errorf("%w: -origin is required: the origin of the page that calls the API, e.g. -origin https://app.example.com", errUsage)
-	}
-	if o.url == "" && o.config == "" {
-		return nil, fmt.Errorf("%w: the URL to call is missing", errUsage)
+	if err := checkMode(o); err != nil {
+		return nil, err
 	}
 	return o, nil
+}
+
+// parseFlags parses args into fs's flags and returns the arguments that are not flags, wherever they
+// stand: flag.Parse stops at the first one.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{reason: err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// checkMode checks that the command line gives what its mode needs: -calls, -scan, or an explanation.
+func checkMode(o *options) error {
+	switch {
+	case o.set["calls"]:
+		return checkCallsArgs(o)
+	case o.scan && o.config != "":
+		return usagef("-scan works on a live server, not with -config")
+	case o.scan && o.url == "":
+		return usagef("-scan needs the URL of an API")
+	case o.scan:
+		return nil
+	case o.origin == "":
+		return usagef("-origin is required: the origin of the page that calls the API, e.g. -origin https://app.example.com")
+	case o.url == "" && o.config == "":
+		return usagef("the URL to call is missing")
+	}
+	return nil
 }
 
 // newFlagSet declares the command's flags, each stored in o.
@@ -141,7 +163,24 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&o.config, "config", "", "explain (or check -calls) against this policy file of github.com/crossorigin/cors, served in-process (no network)")
 	fs.BoolVar(&o.scan, "scan", false, "scan URL for dangerous CORS answers instead of explaining one call")
 	fs.StringVar(&o.calls, "calls", "", "check every call of this JSON file against -config's policy or the API at BASE_URL, as a browser judges them")
+	fs.BoolVar(&o.version, "version", false, "print corscheck's version (the module version Go stamped in the binary, and its VCS revision when known) and exit")
 	return fs
+}
+
+// checkVersionArgs refuses anything beside -version: a command line that asks for the version and for
+// a check as well is a mistake, and doing one of the two silently would hide it.
+func checkVersionArgs(o *options, positional []string) error {
+	var others []string
+	for _, name := range sortedKeys(o.set) {
+		if name != "version" {
+			others = append(others, "-"+name)
+		}
+	}
+	others = append(others, positional...)
+	if len(others) > 0 {
+		return usagef("-version prints the version and nothing else: remove %s", strings.Join(others, ", "))
+	}
+	return nil
 }
 
 // callFlags are the flags that describe one call: with -calls, the file describes each call.
@@ -158,15 +197,15 @@ func checkCallsArgs(o *options) error {
 	}
 	switch {
 	case o.calls == "":
-		return fmt.Errorf("%w: -calls needs the path of a JSON file of calls", errUsage)
+		return usagef("-calls needs the path of a JSON file of calls")
 	case o.scan:
-		return fmt.Errorf("%w: -calls and -scan are two modes: give one of them", errUsage)
+		return usagef("-calls and -scan are two modes: give one of them")
 	case len(given) > 0:
-		return fmt.Errorf("%w: -calls takes each call's origin, method, headers, credentials and cookies from %s: remove %s", errUsage, o.calls, strings.Join(given, ", "))
+		return usagef("-calls takes each call's origin, method, headers, credentials and cookies from %s: remove %s", o.calls, strings.Join(given, ", "))
 	case o.config != "" && o.url != "":
-		return fmt.Errorf("%w: -calls checks the policy -config serves in-process or the API at BASE_URL, not both: remove -config or %s", errUsage, o.url)
+		return usagef("-calls checks the policy -config serves in-process or the API at BASE_URL, not both: remove -config or %s", o.url)
 	case o.config == "" && o.url == "":
-		return fmt.Errorf("%w: -calls needs a target: -config POLICY (the policy file, in-process) or BASE_URL (a live API, e.g. https://api.example.com)", errUsage)
+		return usagef("-calls needs a target: -config POLICY (the policy file, in-process) or BASE_URL (a live API, e.g. https://api.example.com)")
 	case o.url != "":
 		return checkBaseURL(o.url)
 	}
@@ -178,7 +217,7 @@ func checkCallsArgs(o *options) error {
 func checkBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.HasSuffix(raw, "#") {
-		return fmt.Errorf("%w: BASE_URL %q is not a base URL: write the API's scheme and host, and a path prefix if any (e.g. https://api.example.com or https://example.com/backend), with no query, fragment or user:password@", errUsage, raw)
+		return usagef("BASE_URL %q is not a base URL: write the API's scheme and host, and a path prefix if any (e.g. https://api.example.com or https://example.com/backend), with no query, fragment or user:password@", raw)
 	}
 	return nil
 }
@@ -197,10 +236,19 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "corscheck: %s\n", printable(strings.TrimPrefix(err.Error(), "usage: ")))
+	if usage := (*usageError)(nil); errors.As(err, &usage) {
+		fmt.Fprintf(stderr, "corscheck: %s\n", printable(usage.reason))
 		fmt.Fprintln(stderr, "run corscheck -h for the usage")
 		return exitTrouble
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "corscheck: %s\n", printable(err.Error()))
+		return exitTrouble
+	}
+	if o.version {
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(info))
+		return exitOK
 	}
 	// -timeout bounds one exchange only, and an explanation can make 42 of them (a preflight and a
 	// request for each of 21 hops), a scan about 30: one deadline bounds the whole run.
@@ -222,77 +270,6 @@ const defaultDeadline = 60 * time.Second
 // defaultConfigURL is the URL called with -config when none is given: nothing is sent anywhere.
 const defaultConfigURL = "https://api.corscheck.invalid/"
 
-// parseHeader reads one -H value.
-func parseHeader(s string) (fetch.Field, error) {
-	name, value, ok := strings.Cut(s, ":")
-	if !ok {
-		return fetch.Field{}, fmt.Errorf("-H %q has no colon: write it 'Name: value'", s)
-	}
-	name = strings.TrimSpace(name)
-	if !header.IsToken(name) {
-		return fetch.Field{}, fmt.Errorf("-H %q: %q is not a header name", s, name)
-	}
-	return fetch.Field{Name: name, Value: value}, nil
-}
-
-// setup builds the client and request of an explanation, and the policy when -config is given.
-func setup(o *options) (*fetch.Client, fetch.Request, *cors.Cors, error) {
-	req := fetch.Request{Origin: o.origin, Method: o.method, URL: o.url, Credentials: fetch.CredentialsSameOrigin}
-	if o.credentials {
-		req.Credentials = fetch.CredentialsInclude
-	}
-	if _, err := fetch.ParseOrigin(o.origin); err != nil {
-		return nil, req, nil, fmt.Errorf("-origin: %v", err)
-	}
-	for _, h := range o.headers {
-		f, err := parseHeader(h)
-		if err != nil {
-			return nil, req, nil, err
-		}
-		req.Header = append(req.Header, f)
-	}
-	client := &fetch.Client{Timeout: o.timeout}
-	var policy *cors.Cors
-	if o.config != "" {
-		p, err := loadPolicy(o.config)
-		if err != nil {
-			return nil, req, nil, err
-		}
-		policy = p
-		client.Transport = fetch.HandlerTransport{Handler: p.Handler(appHandler)}
-		switch {
-		case req.URL == "":
-			req.URL = defaultConfigURL
-		case strings.HasPrefix(req.URL, "/") && !strings.HasPrefix(req.URL, "//"):
-			// Offline only the path matters: "/api/items/1" is called on the default host.
-			req.URL = strings.TrimSuffix(defaultConfigURL, "/") + req.URL
-		}
-	} else {
-		client.Transport = fetch.NewTransport(0)
-	}
-	u, err := url.Parse(req.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, req, nil, fmt.Errorf("%q is not an absolute http or https URL", req.URL)
-	}
-	if len(o.cookies) > 0 {
-		jar, err := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
-		if err != nil {
-			return nil, req, nil, err
-		}
-		var cs []*http.Cookie
-		for _, c := range o.cookies {
-			name, value, ok := strings.Cut(c, "=")
-			if !ok || !header.IsToken(strings.TrimSpace(name)) {
-				return nil, req, nil, fmt.Errorf("-cookie %q: write it name=value", c)
-			}
-			cs = append(cs, &http.Cookie{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
-		}
-		jar.SetCookies(u, cs)
-		client.Jar = jar
-	}
-	return client, req, policy, nil
-}
-
 // loadPolicy reads a policy file the way the library's users do: LoadOptions, then New. LoadOptions
 // bounds the read itself and says when a file is too large: a tighter bound here would cut the file
 // and report the cut as a JSON syntax error instead.
@@ -312,10 +289,3 @@ func loadPolicy(path string) (*cors.Cors, error) {
 	}
 	return c, nil
 }
-
-// appHandler stands for the application behind the middleware with -config: it answers every request
-// with 200 and a short text body.
-var appHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = io.WriteString(w, "ok\n")
-})

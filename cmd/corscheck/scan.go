@@ -18,7 +18,8 @@ import (
 
 // scanReport is the JSON output of a scan (docs/corscheck.md documents it).
 type scanReport struct {
-	Findings []scan.Finding `json:"findings"`
+	CorscheckVersion string         `json:"corscheck_version"`
+	Findings         []scan.Finding `json:"findings"`
 }
 
 // runScan scans o.url on the network.
@@ -42,7 +43,7 @@ func runScanWith(ctx context.Context, o *options, transport http.RoundTripper, s
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(scanReport{Findings: findings}); err != nil {
+		if err := enc.Encode(scanReport{CorscheckVersion: version(), Findings: findings}); err != nil {
 			fmt.Fprintf(stderr, "corscheck: %s\n", printable(err.Error()))
 			return exitTrouble
 		}

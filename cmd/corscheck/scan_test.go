@@ -20,16 +20,22 @@ import (
 	"github.com/crossorigin/cors/internal/scan"
 )
 
+// answer says how originCheck answers.
+type answer struct {
+	credentials bool // an allowed origin gets Access-Control-Allow-Credentials: true
+	noVary      bool // no response has Vary: Origin
+}
+
 // originCheck is a hand-written server whose whole CORS policy is allowed(origin): it reflects an
-// allowed origin, with credentials if creds, and always adds Vary: Origin unless noVary.
-func originCheck(allowed func(string) bool, creds, noVary bool) http.Handler {
+// allowed origin, with credentials if a.credentials, and always adds Vary: Origin unless a.noVary.
+func originCheck(allowed func(string) bool, a answer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !noVary {
+		if !a.noVary {
 			w.Header().Add("Vary", "Origin")
 		}
 		if o := r.Header.Get("Origin"); o != "" && allowed(o) {
 			w.Header().Set("Access-Control-Allow-Origin", o)
-			if creds {
+			if a.credentials {
 				w.Header().Set("Access-Control-Allow-Credentials", "true")
 			}
 			if r.Method == http.MethodOptions {
@@ -76,32 +82,32 @@ func TestScanFindsEachMisconfiguration(t *testing.T) {
 		want map[string]string // id → severity, exactly
 		exit int
 	}{
-		{"an echo with credentials", originCheck(func(string) bool { return true }, true, false),
+		{"an echo with credentials", originCheck(func(string) bool { return true }, answer{credentials: true}),
 			// It even echoes the literal origin "*", which makes "*" with credentials.
 			map[string]string{scan.IDReflectsAny: scan.SeverityCritical, scan.IDAllowsNull: scan.SeverityCritical, scan.IDWildcardCreds: scan.SeverityMedium}, exitFailed},
-		{"an echo without credentials is as public as *", originCheck(func(o string) bool { return o != "null" }, false, false),
+		{"an echo without credentials is as public as *", originCheck(func(o string) bool { return o != "null" }, answer{}),
 			map[string]string{scan.IDReflectsAny: scan.SeverityLow}, exitOK},
-		{"null trusted with credentials", originCheck(exactly(app, "null"), true, false),
+		{"null trusted with credentials", originCheck(exactly(app, "null"), answer{credentials: true}),
 			map[string]string{scan.IDAllowsNull: scan.SeverityCritical}, exitFailed},
-		{"null trusted without credentials", originCheck(exactly(app, "null"), false, false),
+		{"null trusted without credentials", originCheck(exactly(app, "null"), answer{}),
 			map[string]string{scan.IDAllowsNull: scan.SeverityLow}, exitOK},
-		{"a prefix check with credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, true, false),
+		{"a prefix check with credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, answer{credentials: true}),
 			map[string]string{scan.IDLookalike: scan.SeverityCritical}, exitFailed},
-		{"a prefix check without credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, false, false),
+		{"a prefix check without credentials", originCheck(func(o string) bool { return strings.HasPrefix(o, app) }, answer{}),
 			map[string]string{scan.IDLookalike: scan.SeverityMedium}, exitOK},
-		{"a suffix check also trusts every subdomain and the http variant", originCheck(func(o string) bool { return strings.HasSuffix(o, "example.com") }, true, false),
+		{"a suffix check also trusts every subdomain and the http variant", originCheck(func(o string) bool { return strings.HasSuffix(o, "example.com") }, answer{credentials: true}),
 			map[string]string{scan.IDLookalike: scan.SeverityCritical, scan.IDAnySubdomain: scan.SeverityMedium, scan.IDInsecureOrigin: scan.SeverityHigh}, exitFailed},
-		{"the http variant with credentials", originCheck(exactly(app, "http://app.example.com"), true, false),
+		{"the http variant with credentials", originCheck(exactly(app, "http://app.example.com"), answer{credentials: true}),
 			map[string]string{scan.IDInsecureOrigin: scan.SeverityHigh}, exitFailed},
 		{"any subdomain with credentials", originCheck(func(o string) bool {
 			u, err := url.Parse(o)
 			return err == nil && u.Scheme == "https" && strings.HasSuffix(u.Host, ".example.com")
-		}, true, false), map[string]string{scan.IDAnySubdomain: scan.SeverityMedium}, exitOK},
+		}, answer{credentials: true}), map[string]string{scan.IDAnySubdomain: scan.SeverityMedium}, exitOK},
 		{"* with credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
 		}), map[string]string{scan.IDWildcardCreds: scan.SeverityMedium}, exitOK},
-		{"an allowlist without Vary", originCheck(exactly(app), true, true),
+		{"an allowlist without Vary", originCheck(exactly(app), answer{credentials: true, noVary: true}),
 			map[string]string{scan.IDMissingVary: scan.SeverityMedium}, exitOK},
 		{"a preflight answered 405", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add("Vary", "Origin")
@@ -154,7 +160,7 @@ func TestScanWithASubdomainWildcardAndCredentialsIsMedium(t *testing.T) {
 }
 
 func TestScanHumanOutput(t *testing.T) {
-	code, out, _ := run(t, "-scan", "-origin", app, serve(t, originCheck(func(string) bool { return true }, true, false)))
+	code, out, _ := run(t, "-scan", "-origin", app, serve(t, originCheck(func(string) bool { return true }, answer{credentials: true})))
 	assert.Equal(t, exitFailed, code)
 	assert.True(t, strings.HasPrefix(out, "3 finding(s) for "), out)
 	assert.Contains(t, out, "[CRITICAL] reflects-any-origin")
@@ -192,7 +198,7 @@ func TestScanOfAnUnreachableServerExitsTwo(t *testing.T) {
 }
 
 func TestScanWithoutOriginRefusesAHostNoTrustedOriginCanBeDerivedFrom(t *testing.T) {
-	everyone := originCheck(func(string) bool { return true }, true, false)
+	everyone := originCheck(func(string) bool { return true }, answer{credentials: true})
 	cases := []struct {
 		name, url string
 		derives   bool
