@@ -10,6 +10,7 @@ import (
 
 	"github.com/crossorigin/cors/internal/explain"
 	"github.com/crossorigin/cors/internal/fetch"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // Result is the browser's verdict on a Call and what it saw on the way.
@@ -93,7 +94,7 @@ func (r *Result) Err() error {
 // CanRead reports whether the page may read the response header name (in any case): false when the
 // call is blocked, or when the response has no such header or does not expose it.
 func (r *Result) CanRead(name string) bool {
-	return r != nil && r.Allowed && slices.Contains(r.Readable, strings.ToLower(name))
+	return r != nil && r.Allowed && slices.Contains(r.Readable, header.Lower(name))
 }
 
 // allowance says what let an allowed call through, and how to stop it: what Blocked reports.

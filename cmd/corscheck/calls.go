@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/crossorigin/cors/internal/call"
+	"github.com/crossorigin/cors/internal/header"
 )
 
 // callJSON is one call of a -calls file as written (docs/corscheck.md documents the format).
@@ -259,7 +260,7 @@ func nameOf(keys map[string]json.RawMessage) string {
 // unknownKey refuses a key no call has, suggesting the one it may mean: the same in another case, or
 // one that starts the other ("expected", "header").
 func unknownKey(k string) error {
-	lower := strings.ToLower(k)
+	lower := header.Lower(k)
 	for _, known := range callKeys {
 		if lower == known || (len(lower) >= 3 && (strings.HasPrefix(lower, known) || strings.HasPrefix(known, lower))) {
 			return fmt.Errorf("unknown key %q: did you mean %q?", k, known)

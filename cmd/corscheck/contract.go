@@ -89,10 +89,8 @@ func (t *target) compare(c contractCall, cl call.Call, made *call.Made) *outcome
 	switch {
 	case c.expect == expectBlocked && !tr.Blocked:
 		o.headline = "expected blocked, but the browser allows " + cl.String()
-		o.report.Problems = append(o.report.Problems, callProblem{
-			Message: sentence("the browser allows the call: " + explain.Allowance(tr)),
-			Fix:     explain.AllowedFix(tr, cl.Origin),
-		})
+		p := explain.AllowedProblem(tr, cl.Origin)
+		o.report.Problems = append(o.report.Problems, callProblem{Message: p.Message, Fix: p.Fix})
 	case c.expect == expectAllowed && tr.Blocked:
 		o.headline = fmt.Sprintf("expected allowed, but the browser blocks %s at the %s", cl, tr.BlockedAt)
 		rep := explain.Explain(explain.Input{Trace: tr, Request: made.Request, Cookies: len(cl.Cookies) > 0, Policy: t.policy}, contractTool)
@@ -121,18 +119,6 @@ func (o *outcome) unreadable(read []string, credentialed bool, tr *fetch.Trace) 
 	if len(names) > 0 {
 		o.headline = fmt.Sprintf("the browser allows %s, but the page cannot read %s", o.call, strings.Join(names, ", "))
 	}
-}
-
-// sentence upper-cases the first letter and ends with a full stop.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }
 
 // standIn is the application behind the policy with -config. It answers 200 with every header the

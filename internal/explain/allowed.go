@@ -46,6 +46,12 @@ func granted(ex *fetch.Exchange) string {
 	return strings.Join(pairs, ", ")
 }
 
+// AllowedProblem is what is wrong with an allowed call that must be blocked: what let it through, and
+// how to stop it, for a call from origin.
+func AllowedProblem(tr *fetch.Trace, origin string) Problem {
+	return Problem{Step: fetch.KindRequest, Message: sentence("the browser allows the call: " + Allowance(tr)), Fix: AllowedFix(tr, origin)}
+}
+
 // AllowedFix says what to change on the server so that an allowed cross-origin call is blocked, for a
 // call from origin that must not read the API.
 func AllowedFix(tr *fetch.Trace, origin string) string {
@@ -62,7 +68,7 @@ func AllowedFix(tr *fetch.Trace, origin string) string {
 // Unreadable returns why the page cannot read the response header name after the call traced, or nil
 // when it can (or when the call is blocked, which says more).
 func Unreadable(tr *fetch.Trace, name string, credentialed bool) *Problem {
-	lower := strings.ToLower(name)
+	lower := header.Lower(name)
 	if tr.Blocked || slices.Contains(tr.Readable, lower) {
 		return nil
 	}

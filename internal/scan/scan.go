@@ -170,7 +170,7 @@ func evidence(h http.Header) map[string][]string {
 	out := map[string][]string{}
 	for k, vs := range h {
 		if header.IsDecisive(k) {
-			out[strings.ToLower(k)] = append([]string(nil), vs...)
+			out[header.Lower(k)] = append([]string(nil), vs...)
 		}
 	}
 	return out
