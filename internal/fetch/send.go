@@ -23,7 +23,7 @@ func (c *Client) browserHeaders(h http.Header, origin string, u *url.URL) {
 	h.Set("User-Agent", ua)
 	h.Set("Accept-Encoding", "gzip, deflate")
 	h.Set("Sec-Fetch-Mode", "cors")
-	h.Set("Sec-Fetch-Site", secFetchSite(origin, u))
+	h.Set(header.SecFetchSite, secFetchSite(origin, u))
 	h.Set("Sec-Fetch-Dest", "empty")
 	if origin != "null" {
 		// The default referrer policy, strict-origin-when-cross-origin, sends the page's origin.

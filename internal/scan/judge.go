@@ -107,7 +107,7 @@ func (j *judgement) origin(a answer) {
 
 // trustedPreflight judges the answer to a preflight from the trusted origin.
 func (j *judgement) trustedPreflight(a answer) {
-	acao := a.pre.Get("Access-Control-Allow-Origin")
+	acao := a.pre.Get(header.AccessControlAllowOrigin)
 	if fetch.IsOKStatus(a.preflightStatus) && acao != "" {
 		return
 	}
@@ -122,7 +122,7 @@ func (j *judgement) trustedPreflight(a answer) {
 // wildcardWithCredentials reports, once, "*" together with credentials in either of a's responses.
 func (j *judgement) wildcardWithCredentials(a answer) {
 	for _, r := range []http.Header{a.get, a.pre} {
-		if !j.wildcardDone && r.Get("Access-Control-Allow-Origin") == "*" && r.Get("Access-Control-Allow-Credentials") == "true" {
+		if !j.wildcardDone && r.Get(header.AccessControlAllowOrigin) == "*" && r.Get(header.AccessControlAllowCredentials) == "true" {
 			j.wildcardDone = true
 			j.add(IDWildcardCreds, SeverityMedium, a, r, "The API answers Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true. Browsers refuse this combination, so credentialed calls fail: something is misconfigured.",
 				"Either name the allowed origins (AllowedOrigins with AllowCredentials), or drop Access-Control-Allow-Credentials and keep \"*\" for public data.")
@@ -143,12 +143,12 @@ func (j *judgement) missingVary(a answer) {
 // dependsOnOrigin reports whether the Access-Control-Allow-Origin sent to a differs from the one sent
 // to another origin or to no Origin: a fixed value needs no Vary.
 func dependsOnOrigin(a answer, answers []answer, plain http.Header) bool {
-	mine := a.get.Get("Access-Control-Allow-Origin")
-	if plain.Get("Access-Control-Allow-Origin") != mine {
+	mine := a.get.Get(header.AccessControlAllowOrigin)
+	if plain.Get(header.AccessControlAllowOrigin) != mine {
 		return true
 	}
 	for _, b := range answers {
-		if b.origin != a.origin && b.get.Get("Access-Control-Allow-Origin") != mine {
+		if b.origin != a.origin && b.get.Get(header.AccessControlAllowOrigin) != mine {
 			return true
 		}
 	}

@@ -141,13 +141,13 @@ func (s *Scanner) send(parent context.Context, method string, h http.Header) (in
 
 func (s *Scanner) ask(ctx context.Context, p probe) (answer, error) {
 	a := answer{probe: p}
-	_, h, err := s.send(ctx, http.MethodGet, http.Header{"Origin": {p.origin}, "Sec-Fetch-Mode": {"cors"}})
+	_, h, err := s.send(ctx, http.MethodGet, http.Header{header.Origin: {p.origin}, "Sec-Fetch-Mode": {"cors"}})
 	if err != nil {
 		return a, err
 	}
 	a.get = h
 	status, h, err := s.send(ctx, http.MethodOptions, http.Header{
-		"Origin": {p.origin}, "Access-Control-Request-Method": {"GET"}, "Sec-Fetch-Mode": {"cors"},
+		header.Origin: {p.origin}, header.AccessControlRequestMethod: {"GET"}, "Sec-Fetch-Mode": {"cors"},
 	})
 	if err != nil {
 		return a, err
@@ -158,11 +158,11 @@ func (s *Scanner) ask(ctx context.Context, p probe) (answer, error) {
 
 // allows reports whether h grants exactly origin, and with credentials.
 func allows(h http.Header, origin string) (allowed, credentials bool) {
-	vs := h.Values("Access-Control-Allow-Origin")
+	vs := h.Values(header.AccessControlAllowOrigin)
 	if len(vs) != 1 || vs[0] != origin {
 		return false, false
 	}
-	return true, h.Get("Access-Control-Allow-Credentials") == "true"
+	return true, h.Get(header.AccessControlAllowCredentials) == "true"
 }
 
 // evidence is the CORS part of a response's headers.
@@ -294,7 +294,7 @@ func checkTrusted(trusted string) error {
 func (s *Scanner) allowedAmong(ctx context.Context, candidates []string) ([]string, error) {
 	var out []string
 	for _, c := range candidates {
-		_, h, err := s.send(ctx, http.MethodGet, http.Header{"Origin": {c}})
+		_, h, err := s.send(ctx, http.MethodGet, http.Header{header.Origin: {c}})
 		if err != nil {
 			return nil, err
 		}
