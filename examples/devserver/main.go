@@ -65,47 +65,35 @@ type usageError struct{ error }
 // shuts both servers down gracefully. Logs (CORS refusals among them) go to
 // stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("devserver", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	frontendAddr := fs.String("frontend-addr", "localhost:3000", "`address` the frontend page listens on")
-	apiAddr := fs.String("api-addr", "localhost:8080", "`address` the CORS-wrapped API listens on")
-	configPath := fs.String("config", "", "`path` of a JSON file of CORS options (default: the embedded devserver/cors.json)")
-	quiet := fs.Bool("quiet", false, "do not log the requests the middleware refuses")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	set, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())
-	}
-
 	var logger *slog.Logger
-	if !*quiet {
+	if !set.quiet {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 
 	// Build the middleware before taking the ports, so that a config mistake
 	// is the only thing reported.
-	c, source, err := newCors(*configPath, logger)
+	c, source, err := newCors(set.configPath, logger)
 	if err != nil {
 		return err
 	}
 
-	apiLn, err := net.Listen("tcp", *apiAddr)
+	apiLn, err := net.Listen("tcp", set.apiAddr)
 	if err != nil {
 		return fmt.Errorf("API: %w (choose another address with -api-addr)", err)
 	}
 	defer apiLn.Close()
-	frontendLn, err := net.Listen("tcp", *frontendAddr)
+	frontendLn, err := net.Listen("tcp", set.frontendAddr)
 	if err != nil {
 		return fmt.Errorf("frontend: %w (choose another address with -frontend-addr)", err)
 	}
 	defer frontendLn.Close()
 
-	frontendURL := baseURL(*frontendAddr, frontendLn.Addr())
-	apiURL := baseURL(*apiAddr, apiLn.Addr())
+	frontendURL := baseURL(set.frontendAddr, frontendLn.Addr())
+	apiURL := baseURL(set.apiAddr, apiLn.Addr())
 	h, err := assembleHandlers(c, source, apiURL)
 	if err != nil {
 		return err
@@ -113,18 +101,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := printBanner(stdout, frontendURL, apiURL, h); err != nil {
 		return err
 	}
-
 	errorLog := log.New(stderr, "devserver: ", log.LstdFlags)
-	servers := []*http.Server{
-		{Handler: h.frontend, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog},
-		{Handler: h.api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog},
-	}
-	listeners := []net.Listener{frontendLn, apiLn}
-	served := make(chan error, len(servers))
-	for i, srv := range servers {
-		go func() { served <- srv.Serve(listeners[i]) }()
-	}
+	return serve(ctx, stdout, errorLog, map[net.Listener]http.Handler{frontendLn: h.frontend, apiLn: h.api})
+}
 
+// settings are the command line's.
+type settings struct {
+	frontendAddr, apiAddr, configPath string
+	quiet                             bool
+}
+
+// parseFlags reads the command line.
+func parseFlags(args []string, stderr io.Writer) (settings, error) {
+	var set settings
+	fs := flag.NewFlagSet("devserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&set.frontendAddr, "frontend-addr", "localhost:3000", "`address` the frontend page listens on")
+	fs.StringVar(&set.apiAddr, "api-addr", "localhost:8080", "`address` the CORS-wrapped API listens on")
+	fs.StringVar(&set.configPath, "config", "", "`path` of a JSON file of CORS options (default: the embedded devserver/cors.json)")
+	fs.BoolVar(&set.quiet, "quiet", false, "do not log the requests the middleware refuses")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return set, err
+		}
+		return set, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return set, fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())
+	}
+	return set, nil
+}
+
+// serve serves each handler on its listener until ctx is done or a server stops on its own, then shuts
+// every server down.
+func serve(ctx context.Context, stdout io.Writer, errorLog *log.Logger, handlers map[net.Listener]http.Handler) error {
+	served := make(chan error, len(handlers))
+	var servers []*http.Server
+	for ln, h := range handlers {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog}
+		servers = append(servers, srv)
+		go func() { served <- srv.Serve(ln) }()
+	}
 	var errs []error
 	pending := len(servers)
 	select {
