@@ -14,30 +14,35 @@ import (
 // (https://httpwg.org/specs/rfc9110.html#OPTIONS), so it needs no Vary either. Nothing here allocates
 // until the preflight is known to succeed.
 func (cfg *config) preflight(rw http.ResponseWriter, r *http.Request, origin, acrm []string) {
-	var names [headerlist.MaxElements]string
-	n, reason, value := cfg.checkPreflight(r, origin, acrm, &names)
-	if reason != "" {
-		cfg.logRefusal(r, reason, value)
-		rw.WriteHeader(http.StatusForbidden)
-		return
+	reason, value := cfg.checkPreflightOriginAndMethod(origin, acrm)
+	if reason == "" {
+		// Only now is the list of requested names read: a preflight refused for its origin or its method
+		// does not even pay for zeroing the array the names are read into.
+		var names [headerlist.MaxElements]string
+		var n int
+		if n, reason, value = cfg.checkRequestedHeaders(r, &names); reason == "" {
+			cfg.grantPreflight(rw, r, origin, acrm[0], names[:n])
+			rw.WriteHeader(cfg.status)
+			return
+		}
 	}
-	cfg.grantPreflight(rw, r, origin, acrm[0], names[:n])
-	rw.WriteHeader(cfg.status)
+	cfg.logRefusal(r, reason, value)
+	rw.WriteHeader(http.StatusForbidden)
 }
 
-// checkPreflight decides on a preflight: its origin, the method and every header it asks for. It
-// returns the requested header names, read into names, or the reason for a refusal and the value to log.
-func (cfg *config) checkPreflight(r *http.Request, origin, acrm []string, names *[headerlist.MaxElements]string) (n int, reason, value string) {
+// checkPreflightOriginAndMethod decides on a preflight's origin and the method it asks for. It returns
+// "" when both are allowed, else the reason for a refusal and the value to log.
+func (cfg *config) checkPreflightOriginAndMethod(origin, acrm []string) (reason, value string) {
 	// Under "*" any Origin passes, "null" included: a preflight never carries credentials, and the CORS
 	// check (https://fetch.spec.whatwg.org/#cors-check) passes "Access-Control-Allow-Origin: *" whatever
 	// the request's origin.
 	if !cfg.anyOrigin {
 		if reason := cfg.checkOrigin(origin); reason != "" {
-			return 0, reason, firstOrEmpty(origin)
+			return reason, firstOrEmpty(origin)
 		}
 	}
 	if len(acrm) != 1 || len(acrm[0]) > maxMethodLen || !header.IsToken(acrm[0]) {
-		return 0, reasonMalformedMethod, firstOrEmpty(acrm)
+		return reasonMalformedMethod, firstOrEmpty(acrm)
 	}
 	// Methods compare case-sensitively (https://fetch.spec.whatwg.org/#cors-preflight-fetch): browsers
 	// upper-case only the six methods they normalize, so "patch" stays "patch" and must not match a
@@ -46,8 +51,14 @@ func (cfg *config) checkPreflight(r *http.Request, origin, acrm []string, names 
 	// only break a GET that carries a custom header.
 	m := acrm[0]
 	if _, ok := cfg.methods[m]; !ok && !cfg.anyMethod && !method.IsSafelisted(m) {
-		return 0, reasonMethod, m
+		return reasonMethod, m
 	}
+	return "", ""
+}
+
+// checkRequestedHeaders reads the header names a preflight asks for into names and decides on each. It
+// returns how many there are, or the reason for a refusal and the value to log.
+func (cfg *config) checkRequestedHeaders(r *http.Request, names *[headerlist.MaxElements]string) (n int, reason, value string) {
 	acrh := r.Header[header.AccessControlRequestHeaders]
 	n, ok := headerlist.Split(acrh, names)
 	if !ok {

@@ -52,13 +52,14 @@ func IsCanonical(s string) bool {
 // host [":" port] with a lower-case scheme and host, a punycode (ASCII) domain, canonical IP literals and
 // no default port. Anything else — "null", upper case, a default port, a path, userinfo, whitespace, an
 // over-long host — is not an origin any browser would send.
+//
+// It makes one pass, left to right, in one function: it runs on every request under "*" or
+// AllowOriginFunc that no exact origin answers, and on every origin whose text a wildcard matches.
 func Parse(s string) (Origin, bool) {
 	var o Origin
 	if len(s) > MaxLen {
 		return o, false
 	}
-	// One pass, left to right: this runs on every request under "*" or AllowOriginFunc that is not an
-	// exact-origin hit, and on every origin whose text a wildcard matches.
 	i := 0
 	for i < len(s) && s[i] != ':' {
 		if c := s[i]; !('a' <= c && c <= 'z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
@@ -71,9 +72,24 @@ func Parse(s string) (Origin, bool) {
 	}
 	o.Scheme = s[:i]
 	h := i + 3
-	j, ok := hostEnd(s, h)
-	if !ok {
-		return o, false
+	j := h
+	if j < len(s) && s[j] == '[' {
+		end := strings.IndexByte(s[j:], ']')
+		if end < 0 {
+			return o, false
+		}
+		j += end + 1
+		if ip, ok := ParseIPv6(s[h:j]); !ok || SerializeIPv6(ip) != s[h:j] {
+			return o, false
+		}
+	} else {
+		j = len(s)
+		if k := strings.IndexByte(s[h:], ':'); k >= 0 {
+			j = h + k
+		}
+		if !isCanonicalHost(s[h:j]) {
+			return o, false
+		}
 	}
 	o.Host = s[h:j]
 	if j == len(s) {
@@ -84,24 +100,6 @@ func Parse(s string) (Origin, bool) {
 	}
 	o.Port = s[j+1:]
 	return o, isCanonicalPort(o.Port, o.Scheme)
-}
-
-// hostEnd returns where the canonical host that starts s[h:] ends, and whether there is one.
-func hostEnd(s string, h int) (int, bool) {
-	if h < len(s) && s[h] == '[' {
-		end := strings.IndexByte(s[h:], ']')
-		if end < 0 {
-			return 0, false
-		}
-		j := h + end + 1
-		ip, ok := ParseIPv6(s[h:j])
-		return j, ok && SerializeIPv6(ip) == s[h:j]
-	}
-	j := len(s)
-	if k := strings.IndexByte(s[h:], ':'); k >= 0 {
-		j = h + k
-	}
-	return j, isCanonicalHost(s[h:j])
 }
 
 // isCanonicalPort reports whether port is a port as a browser serializes it for scheme: 1–5 digits, no
