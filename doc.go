@@ -84,4 +84,11 @@
 // does the same work on a ResponseWriter and a Request and reports whether the response is complete. The
 // examples module of this repository shows both for the common routers, and OriginAllowed guards WebSocket
 // handshakes with the same allowlist.
+//
+// # Testing
+//
+// Package github.com/crossorigin/cors/corstest tells, in a Go test, what a browser decides about a call:
+// corstest.Allowed and corstest.Blocked fail a test with the browser's reasons and the fix, whatever serves
+// the handler. The corscheck command (github.com/crossorigin/cors/cmd/corscheck) explains a call from the
+// command line, scans an API for origins it wrongly trusts, and checks a contract of calls in CI.
 package cors
