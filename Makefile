@@ -10,8 +10,10 @@ STATICCHECK  := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # "context deadline exceeded" at the deadline, with no failing input (go.dev/issue/75804).
 FUZZTIME     ?= 50000x
 MIN_COVERAGE := 95
+# Mutation testing (`make mutation`), pinned and run with `go run`, so that it never enters the root go.mod.
+GREMLINS     := go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 
-.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long
+.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long mutation
 
 test: deps lint api unit contract fuzz nested bench-smoke
 	@echo "make test: all checks passed"
@@ -91,3 +93,43 @@ bench-smoke:
 
 bench:
 	cd internal/benchmarks && go run ./cmd/report
+
+# Mutation testing, NOT part of `make test`: it takes about an hour on two cores. gremlins (v0.6.0) mutates
+# each package of the library in turn (the root, corstest, and every internal package they use), runs the
+# tests against each mutant, and counts the mutants that the tests kill. A package with tests of its own is
+# judged by them alone (`go test <package>` per mutant); internal/explain and internal/call, which have none,
+# are judged by the whole module's tests (--integration; coverage via -coverpkg). Prints per package, then in
+# total: killed, lived, not covered, timed out, not viable, and the efficacy, killed / (killed + lived); every
+# LIVED mutant is listed. The logs and gremlins' JSON reports are kept in $(MUTATION_OUT). GOFLAGS=-count=1:
+# with cached test results the coverage run takes no time, and gremlins' per-mutant timeout (that time
+# multiplied by MUTATION_TIMEOUT) kills every mutant. MUTATION_PACKAGES=internal/method runs only some.
+MUTATION_PACKAGES    ?= . corstest internal/origin internal/header internal/method internal/headerlist internal/fetch internal/scan internal/explain internal/call
+MUTATION_INTEGRATION := internal/explain internal/call
+MUTATION_WORKERS     ?= 2
+MUTATION_TIMEOUT     ?= 6
+MUTATION_OUT         ?= $(CURDIR)/.mutation
+
+mutation:
+	@mkdir -p $(MUTATION_OUT); start=$$(date +%s); \
+	 for p in $(MUTATION_PACKAGES); do \
+	   name=$$(echo "$$p" | tr / - | sed "s/^\.$$/root/"); mode=""; \
+	   case " $(MUTATION_INTEGRATION) " in *" $$p "*) mode="--integration --coverpkg github.com/crossorigin/cors/$$p";; esac; \
+	   echo "== gremlins: $$p $$mode"; \
+	   (GOFLAGS=-count=1 $(GREMLINS) unleash --workers $(MUTATION_WORKERS) \
+	     --timeout-coefficient $(MUTATION_TIMEOUT) $$mode --exclude-files / --output $(MUTATION_OUT)/$$name.json $(CURDIR)/$$p \
+	     > $(MUTATION_OUT)/$$name.log 2>&1) || { tail -20 $(MUTATION_OUT)/$$name.log; exit 1; }; \
+	   grep -E '^ *LIVED ' $(MUTATION_OUT)/$$name.log | sed "s|^ *|   |; s| at | at $$p/|; s| at \./| at |" || true; \
+	 done; \
+	 echo "== mutation testing: $$(( ($$(date +%s) - start) / 60 )) min"; \
+	 for p in $(MUTATION_PACKAGES); do echo "$$p $(MUTATION_OUT)/$$(echo "$$p" | tr / - | sed "s/^\.$$/root/").log"; done | \
+	 awk '{ pkg = $$1; order[++n] = pkg; \
+	        while ((getline line < $$2) > 0) { \
+	          if (line ~ /^ *KILLED /) k[pkg]++; else if (line ~ /^ *LIVED /) l[pkg]++; \
+	          else if (line ~ /^ *NOT COVERED /) c[pkg]++; else if (line ~ /^ *TIMED OUT /) t[pkg]++; \
+	          else if (line ~ /^ *NOT VIABLE /) v[pkg]++ } } \
+	      function row(name, k, l, c, t, v) { \
+	        printf "%-22s %7d %6d %12d %10d %11d %9s\n", name, k, l, c, t, v, (k + l) ? sprintf("%.1f %%", 100 * k / (k + l)) : "-" } \
+	      END { printf "%-22s %7s %6s %12s %10s %11s %9s\n", "package", "killed", "lived", "not covered", "timed out", "not viable", "efficacy"; \
+	        for (i = 1; i <= n; i++) { p = order[i]; row(p, k[p], l[p], c[p], t[p], v[p]); K += k[p]; L += l[p]; C += c[p]; T += t[p]; V += v[p] } \
+	        row("total", K, L, C, T, V); \
+	        printf "mutant coverage (killed + lived + timed out of all but not viable): %.1f %%\n", 100 * (K + L + T) / (K + L + C + T) }'
