@@ -32,7 +32,7 @@ func TestParseAcceptsOnlyWhatBrowsersSerialize(t *testing.T) {
 		{"https://example.com:80", &Origin{Scheme: "https", Host: "example.com", Port: "80"}},
 		{"foo://example.com:443", &Origin{Scheme: "foo", Host: "example.com", Port: "443"}},
 		{longest, &Origin{Scheme: scheme64, Host: host253, Port: "65535"}},
-		{"a09+-.z://example.com", &Origin{Scheme: "a09+-.z", Host: "example.com"}}, // the first and last byte of each class a scheme holds
+		{"a09+-.z://example.com", &Origin{Scheme: "a09+-.z", Host: "example.com"}},   // the first and last byte of each class a scheme holds
 		{"https://a0-9_z.example", &Origin{Scheme: "https", Host: "a0-9_z.example"}}, // and a host
 		{"https://example.com:1", &Origin{Scheme: "https", Host: "example.com", Port: "1"}},
 		{"foo://example.com:1", &Origin{Scheme: "foo", Host: "example.com", Port: "1"}}, // a scheme without a default port has no port to omit
@@ -215,7 +215,7 @@ func TestWithCredentialsAPatternTrustsNoOneItCannotName(t *testing.T) {
 		{"https://*.com", "com is a public suffix"},
 		{"https://*.co.uk", "co.uk is a public suffix"},
 		{"https://*.github.io", "github.io is a public suffix"},
-		{"https://*.internal", "internal is a public suffix"}, // a single label not on the list
+		{"https://*.internal", "internal is a public suffix"},       // a single label not on the list
 		{"https://*.kawasaki.jp", "kawasaki.jp is a public suffix"}, // its children are, by a wildcard rule
 	}
 	for _, tt := range tests {
