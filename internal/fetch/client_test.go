@@ -644,3 +644,101 @@ func TestExposeStarCoversEveryHeaderOnlyWithoutCredentials(t *testing.T) {
 		assert.Equal(t, readable, slices.Contains(tr.Readable, "x-secret"), "credentials %q", creds)
 	}
 }
+
+func TestTheRequestCarriesWhatABrowserAdds(t *testing.T) {
+	send := func(c *Client, r Request) *http.Request {
+		t.Helper()
+		var s seen
+		c.Transport = HandlerTransport{Handler: permissive(&s)}
+		_, err := c.Do(context.Background(), r)
+		require.NoError(t, err)
+		reqs := s.all()
+		require.NotEmpty(t, reqs)
+		return reqs[len(reqs)-1]
+	}
+	api := "https://api.example.net/x"
+	r := send(&Client{}, Request{URL: api, Origin: app})
+	assert.Equal(t, DefaultUserAgent, r.Header.Get("User-Agent"))
+	assert.Equal(t, app+"/", r.Header.Get("Referer"), "strict-origin-when-cross-origin sends the page's origin")
+	assert.Equal(t, "*/*", r.Header.Get("Accept"))
+	assert.Equal(t, "en-US,en;q=0.9", r.Header.Get("Accept-Language"))
+	assert.Equal(t, app, r.Header.Get("Origin"))
+
+	r = send(&Client{UserAgent: "probe/1"}, Request{URL: api, Origin: app, Header: []Field{{"Accept", "application/json"}, {"Accept-Language", "de"}}})
+	assert.Equal(t, "probe/1", r.Header.Get("User-Agent"))
+	assert.Equal(t, "application/json", r.Header.Get("Accept"), "the script's Accept is kept")
+	assert.Equal(t, "de", r.Header.Get("Accept-Language"), "the script's Accept-Language is kept")
+
+	r = send(&Client{}, Request{URL: api, Origin: "null"})
+	assert.NotContains(t, r.Header, "Referer", "an opaque origin has no referrer to send")
+
+	for method, origin := range map[string]bool{"GET": false, "HEAD": false, "POST": true, "PUT": true} {
+		r := send(&Client{}, Request{URL: app + "/x", Origin: app, Method: method})
+		assert.Equal(t, origin, r.Header.Get("Origin") != "", "a same-origin %s carries Origin: %v", method, origin)
+		assert.Equal(t, "same-origin", r.Header.Get("Sec-Fetch-Site"))
+	}
+}
+
+func TestCookiesTheServerSetsAreKeptOnlyWhenCredentialsGo(t *testing.T) {
+	setter := func(s *seen) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/login" {
+				w.Header().Add("Set-Cookie", "session=1; Path=/; Secure")
+			}
+			permissive(s)(w, r)
+		})
+	}
+	api := "https://api.example.net"
+	for creds, kept := range map[Credentials]bool{CredentialsInclude: true, "": false, CredentialsOmit: false} {
+		var s seen
+		jar, _ := cookiejar.New(nil)
+		c := &Client{Transport: HandlerTransport{Handler: setter(&s)}, Jar: jar}
+		_, err := c.Do(context.Background(), Request{URL: api + "/login", Origin: app, Credentials: creds})
+		require.NoError(t, err)
+		reqs := s.all()
+		assert.NotContains(t, reqs[len(reqs)-1].Header, "Cookie", "an empty jar sends no Cookie line")
+		_, err = c.Do(context.Background(), Request{URL: api + "/next", Origin: app, Credentials: CredentialsInclude})
+		require.NoError(t, err)
+		reqs = s.all()
+		assert.Equal(t, kept, reqs[len(reqs)-1].Header.Get("Cookie") == "session=1", "credentials %q", creds)
+	}
+	var s seen
+	c := &Client{Transport: HandlerTransport{Handler: setter(&s)}}
+	_, err := c.Do(context.Background(), Request{URL: api + "/login", Origin: app, Credentials: CredentialsInclude})
+	assert.NoError(t, err, "without a Jar, a Set-Cookie is dropped")
+}
+
+func TestTransferEncodingIsAHeaderThePageReadsOnlyWhenSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Expose-Headers", "*")
+		if r.URL.Path == "/long" {
+			_, _ = io.WriteString(w, strings.Repeat("x", 8192)) // past net/http's buffer: chunked
+			return
+		}
+		_, _ = io.WriteString(w, "short")
+	}))
+	t.Cleanup(srv.Close)
+	c := &Client{Transport: NewTransport(0)}
+	tr, err := c.Do(context.Background(), Request{URL: srv.URL + "/long", Origin: app})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"chunked"}, tr.LastOf(KindRequest).ResponseHeader["Transfer-Encoding"])
+	assert.Contains(t, tr.Readable, "transfer-encoding")
+	tr, err = c.Do(context.Background(), Request{URL: srv.URL + "/short", Origin: app})
+	require.NoError(t, err)
+	assert.NotContains(t, tr.LastOf(KindRequest).ResponseHeader, "Transfer-Encoding")
+	assert.NotContains(t, tr.Readable, "transfer-encoding")
+}
+
+func TestRequestedHeadersAreThePreflightsOnly(t *testing.T) {
+	var s seen
+	c := &Client{Transport: HandlerTransport{Handler: permissive(&s)}}
+	tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/x", Origin: app, Method: "PUT", Header: []Field{{"X-B", "1"}, {"Content-Type", "application/json"}}})
+	require.NoError(t, err)
+	require.NotNil(t, tr.LastOf(KindPreflight))
+	assert.Equal(t, []string{"content-type", "x-b"}, tr.LastOf(KindPreflight).RequestedHeaders())
+	assert.Nil(t, tr.LastOf(KindRequest).RequestedHeaders(), "an actual request asks for nothing")
+	tr, err = c.Do(context.Background(), Request{URL: "https://api.example.net/x", Origin: app, Method: "PUT"})
+	require.NoError(t, err)
+	assert.Nil(t, tr.LastOf(KindPreflight).RequestedHeaders(), "a preflight without Access-Control-Request-Headers asks for none")
+}

@@ -167,6 +167,14 @@ func TestParseSingleRange(t *testing.T) {
 		{"bits=1-2", false, 0, 0, false},
 		{"bytes=1-2 ", false, 0, 0, false},
 		{"bytes=99999999999999999999-", false, 0, 0, false},
+		{"bytes", false, 0, 0, false}, // the input ends before "="
+		{"bytes=", false, 0, 0, false},
+		{"bytes=5", false, 0, 0, false},
+		{"bytes=0-", false, 0, -1, true}, // a start of 0 is a start
+		{"bytes=-0", false, -1, 0, true}, // an end of 0 is an end
+		{"bytes=0-0", false, 0, 0, true},
+		{"bytes=1-1", false, 1, 1, true}, // start may equal end
+		{"bytes=1-0", false, 0, 0, false},
 	}
 	for _, tt := range tests {
 		s, e, ok := ParseSingleRange(tt.in, tt.ws)
