@@ -139,6 +139,12 @@ func TestTheBatteryFindsWhatEachAnswerShows(t *testing.T) {
 		{"a preflight answered 403 is not answered", handler(403, only(app, true, true)), []string{"preflight-not-answered info"}},
 		{"a fixed Access-Control-Allow-Origin needs no Vary", handler(204, fixed(http.Header{"Access-Control-Allow-Origin": {app}})), nil},
 		{"an echo of the trusted origin without Vary misses it", handler(204, only(app, false, false)), []string{"missing-vary-origin medium"}},
+		{"the trusted origin's answer also sent without Origin, and none to others, still varies", handler(204, func(o string) http.Header {
+			if o == "" || o == app {
+				return http.Header{"Access-Control-Allow-Origin": {app}}
+			}
+			return http.Header{}
+		}), []string{"missing-vary-origin medium"}},
 		{"* with credentials is reported once", handler(204, fixed(http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Credentials": {"true"}})),
 			[]string{"wildcard-with-credentials medium"}},
 		{"* without credentials is public, not misconfigured", handler(204, fixed(http.Header{"Access-Control-Allow-Origin": {"*"}})), nil},
