@@ -233,7 +233,9 @@ func TestTimeoutBoundsEachRequestAndZeroMeansNone(t *testing.T) {
 	u, err := url.Parse(srv.URL)
 	require.NoError(t, err)
 	s := &Scanner{Transport: srv.Client().Transport, Timeout: 50 * time.Millisecond, URL: u}
-	_, err = s.Run(context.Background(), "https://app.example.co.uk")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // so that a Timeout ignored fails, not hangs
+	defer cancel()
+	_, err = s.Run(ctx, "https://app.example.co.uk")
 	assert.ErrorContains(t, err, "no response within 50ms")
 
 	s = scanner(echo(func(o string) bool { return o == "https://app.example.co.uk" }))
