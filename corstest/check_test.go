@@ -279,6 +279,26 @@ func TestCookiesGoOnlyWhereTheCredentialsModeSendsThem(t *testing.T) {
 	}
 }
 
+func TestACookieWithoutAPathGoesToTheWholeHostAndOneWithAPathOnlyThere(t *testing.T) {
+	h := hand(headers(), reflect(true, true))
+	redirecting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/items/1" {
+			reflect(true, true)(w.Header(), r)
+			http.Redirect(w, r, "/other/x", http.StatusFound)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+	j := &cookieJar{h: redirecting}
+	res, err := corstest.Check(j, corstest.Call{Origin: page, URL: "/api/items/1", Credentials: "include", Cookies: []*http.Cookie{
+		{Name: "session", Value: "abc"},
+		{Name: "admin", Value: "1", Path: "/admin"},
+	}})
+	require.NoError(t, err)
+	require.True(t, res.Allowed, "%v", res.Err())
+	assert.Equal(t, []string{"GET session=abc", "GET session=abc"}, j.seen, "the redirect to /other/x gets the session cookie too; /admin's cookie goes nowhere else")
+}
+
 func TestAForbiddenHeaderIsDroppedWithAWarning(t *testing.T) {
 	j := &cookieJar{h: policy(t, cors.Options{AllowedOrigins: []string{page}})}
 	res, err := corstest.Check(j, corstest.Call{Origin: page, URL: "/x", Header: http.Header{"Cookie": {"a=b"}, "Sec-Test": {"1"}}})
