@@ -13,7 +13,7 @@ MIN_COVERAGE := 95
 # Mutation testing (`make mutation`), pinned and run with `go run`, so that it never enters the root go.mod.
 GREMLINS     := go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 
-.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long mutation
+.PHONY: test deps lint api api-update unit contract fuzz nested bench-smoke bench demo fuzz-long mutation mutation-report
 
 test: deps lint api unit contract fuzz nested bench-smoke
 	@echo "make test: all checks passed"
@@ -112,16 +112,21 @@ MUTATION_OUT         ?= $(CURDIR)/.mutation
 mutation:
 	@mkdir -p $(MUTATION_OUT); start=$$(date +%s); \
 	 for p in $(MUTATION_PACKAGES); do \
-	   name=$$(echo "$$p" | tr / - | sed "s/^\.$$/root/"); mode=""; \
+	   name=$$(echo "$$p" | tr / - | sed "s/^\.$$/root/"); mode=""; t0=$$(date +%s); \
 	   case " $(MUTATION_INTEGRATION) " in *" $$p "*) mode="--integration --coverpkg github.com/crossorigin/cors/$$p";; esac; \
 	   echo "== gremlins: $$p $$mode"; \
 	   (GOFLAGS=-count=1 $(GREMLINS) unleash --workers $(MUTATION_WORKERS) \
 	     --timeout-coefficient $(MUTATION_TIMEOUT) $$mode --exclude-files / --output $(MUTATION_OUT)/$$name.json $(CURDIR)/$$p \
 	     > $(MUTATION_OUT)/$$name.log 2>&1) || { tail -20 $(MUTATION_OUT)/$$name.log; exit 1; }; \
 	   grep -E '^ *LIVED ' $(MUTATION_OUT)/$$name.log | sed "s|^ *|   |; s| at | at $$p/|; s| at \./| at |" || true; \
+	   echo "   $$(( $$(date +%s) - t0 )) s"; \
 	 done; \
-	 echo "== mutation testing: $$(( ($$(date +%s) - start) / 60 )) min"; \
-	 for p in $(MUTATION_PACKAGES); do echo "$$p $(MUTATION_OUT)/$$(echo "$$p" | tr / - | sed "s/^\.$$/root/").log"; done | \
+	 echo "== mutation testing: $$(( ($$(date +%s) - start) / 60 )) min $$(( ($$(date +%s) - start) % 60 )) s"
+	@$(MAKE) --no-print-directory mutation-report
+
+# The figures of the last `make mutation` (of MUTATION_PACKAGES), from its logs in $(MUTATION_OUT).
+mutation-report:
+	@for p in $(MUTATION_PACKAGES); do echo "$$p $(MUTATION_OUT)/$$(echo "$$p" | tr / - | sed "s/^\.$$/root/").log"; done | \
 	 awk '{ pkg = $$1; order[++n] = pkg; \
 	        while ((getline line < $$2) > 0) { \
 	          if (line ~ /^ *KILLED /) k[pkg]++; else if (line ~ /^ *LIVED /) l[pkg]++; \
