@@ -215,8 +215,10 @@ func TestWithCredentialsAPatternTrustsNoOneItCannotName(t *testing.T) {
 		{"https://*.com", "com is a public suffix"},
 		{"https://*.co.uk", "co.uk is a public suffix"},
 		{"https://*.github.io", "github.io is a public suffix"},
-		{"https://*.internal", "internal is a public suffix"},       // a single label not on the list
-		{"https://*.kawasaki.jp", "kawasaki.jp is a public suffix"}, // its children are, by a wildcard rule
+		{"https://*.internal", "internal is a public suffix"},                            // a single label not on the list
+		{"https://*.kawasaki.jp", "kawasaki.jp is a public suffix"},                      // its children are, by a wildcard rule
+		{"https://*.com:8443", "name your own domain, as in https://*.example.com:8443"}, // the fix keeps the port
+		{"https://*.co.uk:*", "name your own domain, as in https://*.example.co.uk:*"},
 	}
 	for _, tt := range tests {
 		_, err := ParsePattern(tt.entry, Trust{Credentials: true})
