@@ -742,3 +742,35 @@ func TestRequestedHeadersAreThePreflightsOnly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, tr.LastOf(KindPreflight).RequestedHeaders(), "a preflight without Access-Control-Request-Headers asks for none")
 }
+
+// countingBody is a response body of n bytes that counts what is read of it.
+type countingBody struct {
+	n, read int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	if b.read >= b.n {
+		return 0, io.EOF
+	}
+	k := min(int64(len(p)), b.n-b.read)
+	b.read += k
+	return int(k), nil
+}
+
+func (b *countingBody) Close() error { return nil }
+
+type bodyTransport struct{ body *countingBody }
+
+func (t bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}}, Body: t.body, Request: r}, nil
+}
+
+func TestClientReadsAtMostBodyLimitBytesOfABody(t *testing.T) {
+	for limit, want := range map[int64]int64{0: DefaultBodyLimit, -1: DefaultBodyLimit, 1: 1, 1000: 1000} {
+		body := &countingBody{n: 4 * DefaultBodyLimit}
+		c := &Client{Transport: bodyTransport{body}, BodyLimit: limit}
+		_, err := c.Do(context.Background(), Request{URL: "https://api.example.net/x", Origin: app})
+		require.NoError(t, err)
+		assert.Equal(t, want, body.read, "BodyLimit %d", limit)
+	}
+}
