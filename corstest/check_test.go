@@ -341,13 +341,14 @@ func TestWarningsSayWhatWorksButIsFragile(t *testing.T) {
 
 func TestMaxAgeWarningsFollowEachBrowsersCap(t *testing.T) {
 	for maxAge, warning := range map[string]string{
-		"5":     "",
-		"7200":  "", // Chromium's cap
-		"7201":  "Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours",
-		"86400": "Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours", // Firefox's cap
-		"86401": "Firefox caches a preflight for at most 24 hours and Chromium for 2 hours",
-		"0":     "Access-Control-Max-Age is 0",
-		"2h":    `Access-Control-Max-Age "2h" is not a number of seconds`,
+		"5":              "",
+		"7200":           "", // Chromium's cap
+		"7201":           "Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours",
+		"86400":          "Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours", // Firefox's cap
+		"86401":          "Firefox caches a preflight for at most 24 hours and Chromium for 2 hours",
+		"99999999999999": "Access-Control-Max-Age is 99999999999999 seconds", // as sent, however long
+		"0":              "Access-Control-Max-Age is 0",
+		"2h":             `Access-Control-Max-Age "2h" is not a number of seconds`,
 	} {
 		h := hand(headers("Access-Control-Allow-Origin", "$ORIGIN", "Access-Control-Allow-Methods", "PUT", "Access-Control-Max-Age", maxAge), reflect(false, true))
 		res, err := corstest.Check(h, corstest.Call{Origin: page, Method: "PUT", URL: "/x"})
