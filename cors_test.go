@@ -127,6 +127,13 @@ func TestPreflights(t *testing.T) {
 			http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Allow-Headers": {"*, authorization"}}},
 		{"star headers with credentials answers the requested names", Options{AllowedOrigins: []string{"https://a.example"}, AllowedHeaders: []string{"*"}, AllowCredentials: true}, preflight("https://a.example", "GET", "x-a", "x-b"),
 			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Allow-Headers": {"x-a", "x-b"}}},
+		{"star headers with credentials and no requested header omits Allow-Headers", Options{AllowedOrigins: []string{"https://a.example"}, AllowedHeaders: []string{"*"}, AllowCredentials: true}, preflight("https://a.example", "GET"),
+			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}}},
+		{"a method of 63 bytes passes star", Options{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"*"}}, preflight("https://a.example", strings.Repeat("M", 63)),
+			http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"*"}}},
+		{"a method of 64 bytes, the longest supported, passes star", Options{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"*"}}, preflight("https://a.example", strings.Repeat("M", 64)),
+			http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"*"}}},
+		{"a method of 65 bytes is refused, even by star", Options{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"*"}}, preflight("https://a.example", strings.Repeat("M", 65)), nil},
 		{"star headers with credentials answers only the validated names", Options{AllowedOrigins: []string{"https://a.example"}, AllowedHeaders: []string{"*"}, AllowCredentials: true}, req{method: http.MethodOptions, origin: []string{"https://a.example"}, acrm: "GET", acrh: []string{" X-A ,,\tx-b", ""}},
 			http.Header{"Access-Control-Allow-Origin": {"https://a.example"}, "Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Methods": {"GET, HEAD, POST"}, "Access-Control-Allow-Headers": {"X-A", "x-b"}}},
 		{"safelisted methods pass even when not listed, as Fetch lets them", Options{AllowedOrigins: []string{"https://a.example"}, AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"X-Token"}}, preflight("https://a.example", "GET", "x-token"),
@@ -366,6 +373,11 @@ func TestMustNewPanicsWithNewsError(t *testing.T) {
 	assert.PanicsWithError(t, err.Error(), func() { MustNew(Options{}) })
 }
 
+// originOfLen is a well-formed https origin of n bytes (n from 71 to 131), as "https://aaa…a.bbb…b".
+func originOfLen(n int) string {
+	return "https://" + strings.Repeat("a", 60) + "." + strings.Repeat("b", n-len("https://")-61)
+}
+
 func TestLoggerRecordsEveryRefusalWithItsReason(t *testing.T) {
 	var buf bytes.Buffer
 	o := app
@@ -383,6 +395,10 @@ func TestLoggerRecordsEveryRefusalWithItsReason(t *testing.T) {
 		{preflight("http://localhost:3000", "CHICKEN"), "method not allowed", `value=CHICKEN `, false},
 		{preflight("http://localhost:3000", "PUT", "x-foo"), "header not allowed", `value=x-foo `, false},
 		{preflight("http://localhost:3000", "PUT", strings.Repeat("x", 5000)), "malformed or over-long Access-Control-Request-Headers", "value=" + strings.Repeat("x", 128) + " ", true},
+		// A value is logged whole up to 128 bytes, and cut to 128 beyond.
+		{get(originOfLen(127)), "origin not allowed", "value=" + originOfLen(127) + " ", false},
+		{get(originOfLen(128)), "origin not allowed", "value=" + originOfLen(128) + " ", false},
+		{get(originOfLen(129)), "origin not allowed", "value=" + originOfLen(129)[:128] + " ", true},
 	}
 	for _, tt := range tests {
 		buf.Reset()

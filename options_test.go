@@ -162,12 +162,14 @@ func TestLoadOptions(t *testing.T) {
 }
 
 func TestLoadOptionsMaxAge(t *testing.T) {
-	for in, want := range map[string]time.Duration{`"2h"`: 2 * time.Hour, `"90s"`: 90 * time.Second, `600`: 10 * time.Minute, `-1`: -time.Second, `0`: 0, `"0s"`: 0} {
+	for in, want := range map[string]time.Duration{`"2h"`: 2 * time.Hour, `"90s"`: 90 * time.Second, `600`: 10 * time.Minute, `-1`: -time.Second, `0`: 0, `"0s"`: 0,
+		// The most seconds a time.Duration holds, either sign; New then refuses more than 24h.
+		`9223372035`: 9223372035 * time.Second, `9223372036`: 9223372036 * time.Second, `-9223372036`: -9223372036 * time.Second} {
 		o, err := LoadOptions(strings.NewReader(`{"max_age": ` + in + `}`))
 		require.NoError(t, err, in)
 		assert.Equal(t, want, o.MaxAge, in)
 	}
-	for _, in := range []string{`"2 hours"`, `1.5`, `true`, `[]`, `1e300`} {
+	for _, in := range []string{`"2 hours"`, `1.5`, `true`, `[]`, `1e300`, `9223372037`, `-9223372037`} {
 		_, err := LoadOptions(strings.NewReader(`{"max_age": ` + in + `}`))
 		var ce *ConfigError
 		require.ErrorAs(t, err, &ce, in)
@@ -184,6 +186,10 @@ func TestLoadOptionsIsStrict(t *testing.T) {
 		{"a misspelt key is named with its likely fix", `{"allowed_origin": ["https://a.example"]}`, "allowed_origin", `did you mean "allowed_origins"`},
 		{"a Go field name is not a key", `{"AllowedOrigins": ["https://a.example"]}`, "AllowedOrigins", `did you mean "allowed_origins"`},
 		{"an unknown key lists the keys", `{"colour": "blue"}`, "colour", "the options are allowed_origins"},
+		{"a key three edits from an option is named with it", `{"max_ageXXX": 1}`, "max_ageXXX", `did you mean "max_age"`},
+		{"a key four edits from every option gets the list, not a guess", `{"max_ageXXXX": 1}`, "max_ageXXXX", "the options are allowed_origins"},
+		{"a misspelling at the key's last byte counts", `{"max_agX": 1}`, "max_agX", `did you mean "max_age"`},
+		{"of two options equally near, the first in Options' order is named", `{"exlowed_headers": 1}`, "exlowed_headers", `did you mean "allowed_headers"`}, // two edits from exposed_headers too
 		{"a wrong type names the key", `{"allowed_origins": "https://a.example"}`, "allowed_origins", "a list of strings"},
 		{"a wrong boolean names the key", `{"allow_credentials": "yes"}`, "allow_credentials", "true or false"},
 		{"a wrong number names the key", `{"preflight_status": "204"}`, "preflight_status", "a whole number"},
@@ -210,6 +216,17 @@ func TestLoadOptionsIsStrict(t *testing.T) {
 	}
 	_, err := LoadOptions(strings.NewReader(`{"allowed_origins": ["` + strings.Repeat("a", 1<<20) + `"]}`))
 	assert.ErrorContains(t, err, "larger than")
+}
+
+func TestLoadOptionsReadsAtMostOneMebibyte(t *testing.T) {
+	padded := func(n int) string { return `{"max_age": 5}` + strings.Repeat(" ", n-len(`{"max_age": 5}`)) }
+	for _, n := range []int{1<<20 - 1, 1 << 20} {
+		o, err := LoadOptions(strings.NewReader(padded(n)))
+		require.NoError(t, err, "%d bytes", n)
+		assert.Equal(t, 5*time.Second, o.MaxAge, "%d bytes", n)
+	}
+	_, err := LoadOptions(strings.NewReader(padded(1<<20 + 1)))
+	assert.ErrorContains(t, err, "larger than 1048576 bytes")
 }
 
 func TestOptionsJSONRoundTrip(t *testing.T) {

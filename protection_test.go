@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,6 +59,9 @@ func TestCrossOriginProtection(t *testing.T) {
 		{"without Sec-Fetch-Site or Origin it is no browser's cross-origin request: passes", guarded, write(http.MethodPost, ""), true},
 		{"without Sec-Fetch-Site, an Origin on the request's host and port passes", guarded, write(http.MethodPost, "", "https://api.example.com"), true},
 		{"without Sec-Fetch-Site, the host compares without the scheme, as net/http does", guarded, write(http.MethodPost, "", "http://api.example.com"), true},
+		{"without Sec-Fetch-Site, a scheme of 63 bytes is read past to the host", guarded, write(http.MethodPost, "", strings.Repeat("s", 63)+"://api.example.com"), true},
+		{"without Sec-Fetch-Site, a scheme of 64 bytes, the longest an origin has, is read past to the host", guarded, write(http.MethodPost, "", strings.Repeat("s", 64)+"://api.example.com"), true},
+		{"without Sec-Fetch-Site, a scheme of 65 bytes makes no origin: refused", guarded, write(http.MethodPost, "", strings.Repeat("s", 65)+"://api.example.com"), false},
 		{"without Sec-Fetch-Site, another port is another origin: refused", guarded, write(http.MethodPost, "", "https://api.example.com:8443"), false},
 		{"without Sec-Fetch-Site, a host that merely starts like ours is refused", guarded, write(http.MethodPost, "", "https://api.example.com.evil.net"), false},
 		{"without Sec-Fetch-Site, a refused origin is refused", guarded, write(http.MethodPost, "", "https://evil.example"), false},

@@ -253,11 +253,12 @@ func TestCookiesGoOnlyWhereTheCredentialsModeSendsThem(t *testing.T) {
 		credentials string
 		want        []string // the Cookie line of the preflight, then of the request
 		warned      bool
+		why         string // what the warning says of the mode
 	}{
-		{"include", []string{"OPTIONS ", "PUT session=abc"}, false},
-		{"same-origin", []string{"OPTIONS ", "PUT "}, true},
-		{"", []string{"OPTIONS ", "PUT "}, true},
-		{"omit", []string{"OPTIONS ", "PUT "}, true},
+		{"include", []string{"OPTIONS ", "PUT session=abc"}, false, ""},
+		{"same-origin", []string{"OPTIONS ", "PUT "}, true, "fetch()'s default credentials mode, same-origin, sends no cookie cross-origin"},
+		{"", []string{"OPTIONS ", "PUT "}, true, "fetch()'s default credentials mode, same-origin, sends no cookie cross-origin"},
+		{"omit", []string{"OPTIONS ", "PUT "}, true, "the credentials mode omit never sends cookies"},
 	}
 	for _, tt := range tests {
 		t.Run("credentials "+tt.credentials, func(t *testing.T) {
@@ -269,10 +270,33 @@ func TestCookiesGoOnlyWhereTheCredentialsModeSendsThem(t *testing.T) {
 			warned := false
 			for _, w := range res.Warnings {
 				warned = warned || strings.Contains(w.Message, "the cookie was not sent") && strings.Contains(w.Fix, `Credentials: "include"`)
+				if tt.why != "" {
+					assert.Contains(t, w.Message, tt.why)
+				}
 			}
 			assert.Equal(t, tt.warned, warned, "%+v", res.Warnings)
 		})
 	}
+}
+
+func TestACookieWithoutAPathGoesToTheWholeHostAndOneWithAPathOnlyThere(t *testing.T) {
+	h := hand(headers(), reflect(true, true))
+	redirecting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/items/1" {
+			reflect(true, true)(w.Header(), r)
+			http.Redirect(w, r, "/other/x", http.StatusFound)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+	j := &cookieJar{h: redirecting}
+	res, err := corstest.Check(j, corstest.Call{Origin: page, URL: "/api/items/1", Credentials: "include", Cookies: []*http.Cookie{
+		{Name: "session", Value: "abc"},
+		{Name: "admin", Value: "1", Path: "/admin"},
+	}})
+	require.NoError(t, err)
+	require.True(t, res.Allowed, "%v", res.Err())
+	assert.Equal(t, []string{"GET session=abc", "GET session=abc"}, j.seen, "the redirect to /other/x gets the session cookie too; /admin's cookie goes nowhere else")
 }
 
 func TestAForbiddenHeaderIsDroppedWithAWarning(t *testing.T) {
@@ -311,6 +335,102 @@ func TestWarningsSayWhatWorksButIsFragile(t *testing.T) {
 				msgs = append(msgs, w.Message)
 			}
 			assert.Contains(t, strings.Join(msgs, "\n"), tt.warning)
+		})
+	}
+}
+
+func TestMaxAgeWarningsFollowEachBrowsersCap(t *testing.T) {
+	for maxAge, warning := range map[string]string{
+		"5":              "",
+		"7200":           "", // Chromium's cap
+		"7201":           "Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours",
+		"86400":          "Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours", // Firefox's cap
+		"86401":          "Firefox caches a preflight for at most 24 hours and Chromium for 2 hours",
+		"99999999999999": "Access-Control-Max-Age is 99999999999999 seconds", // as sent, however long
+		"0":              "Access-Control-Max-Age is 0",
+		"2h":             `Access-Control-Max-Age "2h" is not a number of seconds`,
+	} {
+		h := hand(headers("Access-Control-Allow-Origin", "$ORIGIN", "Access-Control-Allow-Methods", "PUT", "Access-Control-Max-Age", maxAge), reflect(false, true))
+		res, err := corstest.Check(h, corstest.Call{Origin: page, Method: "PUT", URL: "/x"})
+		require.NoError(t, err)
+		require.True(t, res.Allowed, "%v", res.Err())
+		var msgs []string
+		for _, w := range res.Warnings {
+			msgs = append(msgs, w.Message)
+		}
+		if warning == "" {
+			assert.Empty(t, msgs, "max-age %s", maxAge)
+			continue
+		}
+		assert.Contains(t, strings.Join(msgs, "\n"), warning, "max-age %s", maxAge)
+	}
+}
+
+func TestAFailedPreflightsFixSaysWhatAnsweredIt(t *testing.T) {
+	answer := func(status int, kv ...string) http.Handler {
+		return hand(func(w http.ResponseWriter, r *http.Request) {
+			for i := 0; i < len(kv); i += 2 {
+				w.Header().Set(kv[i], kv[i+1])
+			}
+			if status/100 == 3 {
+				w.Header().Set("Location", "/elsewhere/")
+			}
+			w.WriteHeader(status)
+		}, reflect(false, true))
+	}
+	tests := []struct {
+		name string
+		h    http.Handler
+		fix  string
+	}{
+		{"404: the router answered", answer(404), "The preflight got 404: your router answers OPTIONS before the middleware"},
+		{"405: the router answered", answer(405), "The preflight got 405: your router answers OPTIONS before the middleware"},
+		{"401 without CORS headers: authentication answered", answer(401), "The preflight got 401 without CORS headers"},
+		{"403 without CORS headers: refused, or authentication answered", answer(403), "put the CORS middleware before authentication"},
+		{"403 with CORS headers is just not a 2xx", answer(403, "Access-Control-Allow-Origin", page), "Answer the preflight with a 2xx status (204 is usual), not 403"},
+		{"499 is not a 2xx", answer(499), "Answer the preflight with a 2xx status (204 is usual), not 499"},
+		{"500: the server failed", answer(500), "The preflight got 500: the server failed on OPTIONS"},
+		{"a redirect is never followed for a preflight", answer(308), `Browsers never follow a redirect for a preflight (this one goes to "/elsewhere/")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := corstest.Check(tt.h, corstest.Call{Origin: page, Method: "PUT", URL: "/x"})
+			require.NoError(t, err)
+			require.False(t, res.Allowed)
+			require.NotEmpty(t, res.Problems)
+			assert.Contains(t, res.Problems[0].Fix, tt.fix)
+		})
+	}
+}
+
+func TestAFailedResponsesFixSaysWhatItsAllowOriginLacks(t *testing.T) {
+	status := func(code int, kv ...string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for i := 0; i < len(kv); i += 2 {
+				w.Header().Set(kv[i], kv[i+1])
+			}
+			w.WriteHeader(code)
+		})
+	}
+	tests := []struct {
+		name string
+		h    http.Handler
+		fix  string
+	}{
+		{"an error response without CORS headers", status(400), "The 400 response has no CORS headers: error responses need them too"},
+		{"a 500 without CORS headers", status(500), "The 500 response has no CORS headers"},
+		{"a success without CORS headers", status(299), "Add http://localhost:3000 to AllowedOrigins, and make sure the CORS middleware wraps the whole router"},
+		{"a trailing slash", status(200, "Access-Control-Allow-Origin", page+"/"), "Remove the trailing slash: an origin has no path, so write http://localhost:3000."},
+		{"another case", status(200, "Access-Control-Allow-Origin", "http://LOCALHOST:3000"), "Write the origin exactly as browsers send it, http://localhost:3000"},
+		{"another origin", status(200, "Access-Control-Allow-Origin", "https://other.example"), "The server allows https://other.example, not http://localhost:3000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := corstest.Check(tt.h, corstest.Call{Origin: page, URL: "/x"})
+			require.NoError(t, err)
+			require.False(t, res.Allowed)
+			require.NotEmpty(t, res.Problems)
+			assert.Contains(t, res.Problems[0].Fix, tt.fix)
 		})
 	}
 }

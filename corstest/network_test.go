@@ -196,3 +196,36 @@ func TestCheckReadsTheHeadersNetHTTPsServerAddsAsCheckURLDoes(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckURLAndScanURLStopWhenTheContextIsDone(t *testing.T) {
+	srv := httptest.NewServer(policy(t, cors.Options{AllowedOrigins: []string{page}}))
+	t.Cleanup(srv.Close)
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := corstest.CheckURL(done, srv.Client(), corstest.Call{Origin: page, URL: srv.URL + "/api/items"})
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = corstest.ScanURL(done, srv.Client(), srv.URL+"/api/", page)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestScanURLNeedsAnHTTPOrHTTPSURL(t *testing.T) {
+	srv := httptest.NewTLSServer(policy(t, cors.Options{AllowedOrigins: []string{page}, AllowCredentials: true}))
+	t.Cleanup(srv.Close)
+	fs, err := corstest.ScanURL(context.Background(), srv.Client(), srv.URL+"/api/", page)
+	require.NoError(t, err, "https is scanned")
+	assert.Empty(t, fs)
+	for _, u := range []string{"ftp://example.com/api/", "ws://example.com/api/", "https:///api/", "/api/"} {
+		_, err := corstest.ScanURL(context.Background(), srv.Client(), u, page)
+		assert.ErrorContains(t, err, "needs an absolute http or https URL", u)
+	}
+}
+
+func TestScanURLReportsANetworkErrorAsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err := corstest.ScanURL(context.Background(), nil, url+"/api/", page)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "refused")
+	assert.NotContains(t, err.Error(), "the trusted origin", "the origin is not what is wrong")
+}

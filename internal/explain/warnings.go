@@ -116,9 +116,9 @@ func maxAge(tr *fetch.Trace) (Warning, bool) {
 	case present && secs == 0:
 		w.Message = "Access-Control-Max-Age is 0: browsers send a preflight before every such call."
 	case secs > fetch.FirefoxMaxAge:
-		w.Message = fmt.Sprintf("Access-Control-Max-Age is %d seconds: Firefox caches a preflight for at most 24 hours and Chromium for 2 hours.", secs)
+		w.Message = fmt.Sprintf("Access-Control-Max-Age is %s seconds: Firefox caches a preflight for at most 24 hours and Chromium for 2 hours.", p.ResponseHeader.Get(header.AccessControlMaxAge))
 	case secs > fetch.ChromiumMaxAge:
-		w.Message = fmt.Sprintf("Access-Control-Max-Age is %d seconds: Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours.", secs)
+		w.Message = fmt.Sprintf("Access-Control-Max-Age is %s seconds: Chromium caches a preflight for at most 2 hours (7200 s), Firefox for 24 hours.", p.ResponseHeader.Get(header.AccessControlMaxAge))
 	default:
 		return Warning{}, false
 	}

@@ -3,10 +3,13 @@ package fetch
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -446,4 +449,328 @@ func TestHandlerTransportDatesEveryResponseAsNetHTTPsServerDoes(t *testing.T) {
 	own := "Tue, 01 Dec 2026 00:00:00 GMT"
 	assert.Equal(t, []string{own}, serve(200, func(h http.Header) { h.Set("Date", own) })["Date"], "the handler's Date is kept, alone")
 	assert.NotContains(t, serve(200, func(h http.Header) { h["Date"] = nil }), "Date", "a nil Date suppresses it")
+}
+
+func TestHandlerTransportServesTheRequestAsNetHTTPsServerWould(t *testing.T) {
+	var seen *http.Request
+	var body string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = r
+		b, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+		body = string(b)
+	})
+	_, err := HandlerTransport{Handler: h}.RoundTrip(httptest.NewRequest("PUT", "https://api.example.net/items", strings.NewReader(`{"a":1}`)))
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":1}`, body, "the request's body reaches the handler")
+	require.NotNil(t, seen.TLS, "an https request arrives over TLS")
+	assert.Equal(t, "api.example.net", seen.TLS.ServerName)
+
+	r := httptest.NewRequest("GET", "http://api.example.net/items", nil)
+	r.Body = nil
+	_, err = HandlerTransport{Handler: h}.RoundTrip(r)
+	require.NoError(t, err)
+	assert.Nil(t, seen.TLS, "an http request does not")
+	assert.Equal(t, http.NoBody, seen.Body, "a request without a body has an empty one, never nil")
+}
+
+func TestHandlerTransportKeepsBodyLimitBytes(t *testing.T) {
+	serve := func(limit int64, writes ...string) string {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for _, s := range writes {
+				_, _ = io.WriteString(w, s)
+			}
+		})
+		res, err := HandlerTransport{Handler: h, BodyLimit: limit}.RoundTrip(httptest.NewRequest("GET", "https://api.example.net/", nil))
+		require.NoError(t, err)
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return string(b)
+	}
+	assert.Equal(t, "abc", serve(3, "abcd"))
+	assert.Equal(t, "abc", serve(3, "ab", "cd"), "a later write is cut where the limit falls")
+	assert.Equal(t, "abc", serve(3, "abc", "d"), "nothing is kept once the limit is reached")
+	assert.Equal(t, "ab", serve(3, "ab"))
+	assert.Equal(t, "a", serve(1, "abc"), "a limit of one byte keeps one byte")
+	long := strings.Repeat("x", DefaultBodyLimit+1)
+	assert.Len(t, serve(0, long), DefaultBodyLimit, "zero means DefaultBodyLimit")
+	assert.Len(t, serve(-1, long), DefaultBodyLimit, "so does a negative limit")
+}
+
+func TestHandlerTransportSetsContentLengthUpTo2048BytesAsNetHTTPsServerDoes(t *testing.T) {
+	serve := func(method string, n int) http.Header {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, strings.Repeat("x", n))
+		})
+		res, err := HandlerTransport{Handler: h}.RoundTrip(httptest.NewRequest(method, "https://api.example.net/", nil))
+		require.NoError(t, err)
+		return res.Header
+	}
+	for _, n := range []int{2047, 2048} {
+		h := serve("GET", n)
+		assert.Equal(t, strconv.Itoa(n), h.Get("Content-Length"), "%d bytes", n)
+		assert.Empty(t, h.Get("Transfer-Encoding"), "%d bytes", n)
+	}
+	h := serve("GET", 2049)
+	assert.Empty(t, h.Get("Content-Length"))
+	assert.Equal(t, "chunked", h.Get("Transfer-Encoding"), "2049 bytes")
+	assert.Equal(t, "2049", serve("HEAD", 2049).Get("Content-Length"), "a HEAD response states its length whatever it is")
+}
+
+func TestOKStatusesAre200To299(t *testing.T) {
+	for s, want := range map[int]bool{199: false, 200: true, 204: true, 299: true, 300: false} {
+		assert.Equal(t, want, IsOKStatus(s), s)
+	}
+}
+
+func TestTheNetworkTransportBoundsTheTLSHandshakeAndTheHeaders(t *testing.T) {
+	tr := NewTransport(0)
+	assert.Equal(t, 10*time.Second, tr.TLSHandshakeTimeout)
+	assert.Equal(t, int64(DefaultMaxHeaderBytes), tr.MaxResponseHeaderBytes, "0 means DefaultMaxHeaderBytes")
+	assert.Equal(t, int64(DefaultMaxHeaderBytes), NewTransport(-1).MaxResponseHeaderBytes)
+	assert.Equal(t, int64(1), NewTransport(1).MaxResponseHeaderBytes)
+}
+
+// redirecting serves /start with a redirect of status to location, and anything else with permissive.
+func redirecting(s *seen, status int, location string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/start" && r.Method != http.MethodOptions {
+			s.add(r)
+			w.Header().Set("Access-Control-Allow-Origin", app)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			w.Header()["Location"] = []string{location}
+			w.WriteHeader(status)
+			return
+		}
+		permissive(s)(w, r)
+	})
+}
+
+func TestARedirectChangesTheMethodAsFetchSays(t *testing.T) {
+	tests := []struct {
+		status  int
+		method  string
+		changed bool
+	}{
+		{303, "PUT", true}, {303, "POST", true}, {303, "GET", false}, {303, "HEAD", false},
+		{301, "POST", true}, {302, "POST", true}, {301, "PUT", false}, {302, "PUT", false},
+		{307, "POST", false}, {308, "POST", false},
+	}
+	for _, tt := range tests {
+		var s seen
+		c := &Client{Transport: HandlerTransport{Handler: redirecting(&s, tt.status, "/final")}}
+		tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/start", Origin: app, Method: tt.method, Header: []Field{{"Content-Type", "text/plain"}}})
+		require.NoError(t, err)
+		require.False(t, tr.Blocked, "%d %s: %v", tt.status, tt.method, tr.Failure)
+		require.Len(t, tr.Redirects, 1)
+		assert.Equal(t, tt.changed, tr.Redirects[0].MethodChanged, "%d %s", tt.status, tt.method)
+		want := tt.method
+		if tt.changed {
+			want = "GET"
+		}
+		assert.Equal(t, want, tr.LastOf(KindRequest).Method, "%d %s", tt.status, tt.method)
+	}
+}
+
+func TestACrossOriginRedirectTaintsOnlyARequestThatWasCrossOrigin(t *testing.T) {
+	var s seen
+	c := &Client{Transport: HandlerTransport{Handler: redirecting(&s, 302, "https://api.example.net/final")}}
+	tr, err := c.Do(context.Background(), Request{URL: app + "/start", Origin: app})
+	require.NoError(t, err)
+	require.False(t, tr.Blocked, tr.Failure)
+	require.Len(t, tr.Redirects, 1)
+	assert.False(t, tr.Redirects[0].Tainted, "the page's own origin redirected: its origin stays")
+	assert.False(t, tr.Redirects[0].AuthorizationDropped, "no Authorization was sent, so none is dropped")
+	assert.Equal(t, app, tr.LastOf(KindRequest).RequestHeader.Get("Origin"))
+}
+
+func TestARedirectToAURLWithCredentialsFailsOnlyAcrossOrigins(t *testing.T) {
+	var s seen
+	same := "https://u:p@" + strings.TrimPrefix(app, "https://") + "/final"
+	c := &Client{Transport: HandlerTransport{Handler: redirecting(&s, 302, same)}}
+	tr, err := c.Do(context.Background(), Request{URL: app + "/start", Origin: app})
+	require.NoError(t, err)
+	assert.False(t, tr.Blocked, "a same-origin request may follow a same-origin URL with credentials: %v", tr.Failure)
+}
+
+func TestARedirectWithAnEmptyLocationIsTheResponse(t *testing.T) {
+	var s seen
+	c := &Client{Transport: HandlerTransport{Handler: redirecting(&s, 302, "")}}
+	tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/start", Origin: app})
+	require.NoError(t, err)
+	assert.False(t, tr.Blocked, tr.Failure)
+	assert.Empty(t, tr.Redirects)
+	assert.Equal(t, 302, tr.LastOf(KindRequest).Status)
+}
+
+func TestCookiesGoWhereTheCredentialsModeSendsThem(t *testing.T) {
+	for _, tt := range []struct {
+		url   string
+		creds Credentials
+		sent  bool
+	}{
+		{app + "/x", "", true},                   // same-origin: the page's own origin
+		{"https://api.example.net/x", "", false}, // same-origin mode, cross-origin request
+		{"https://api.example.net/x", CredentialsInclude, true},
+		{app + "/x", CredentialsOmit, false},
+	} {
+		var s seen
+		jar, _ := cookiejar.New(nil)
+		for _, u := range []string{app, "https://api.example.net"} {
+			parsed, _ := url.Parse(u)
+			jar.SetCookies(parsed, []*http.Cookie{{Name: "session", Value: "1"}})
+		}
+		c := &Client{Transport: HandlerTransport{Handler: permissive(&s)}, Jar: jar}
+		_, err := c.Do(context.Background(), Request{URL: tt.url, Origin: app, Credentials: tt.creds})
+		require.NoError(t, err)
+		reqs := s.all()
+		require.NotEmpty(t, reqs)
+		assert.Equal(t, tt.sent, reqs[len(reqs)-1].Header.Get("Cookie") != "", "%s %q", tt.url, tt.creds)
+	}
+}
+
+func TestExposeStarCoversEveryHeaderOnlyWithoutCredentials(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", app)
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Access-Control-Expose-Headers", "*")
+		w.Header().Set("X-Secret", "s")
+	})
+	c := &Client{Transport: HandlerTransport{Handler: h}}
+	for creds, readable := range map[Credentials]bool{"": true, CredentialsOmit: true, CredentialsInclude: false} {
+		tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/x", Origin: app, Credentials: creds})
+		require.NoError(t, err)
+		require.False(t, tr.Blocked, tr.Failure)
+		assert.Equal(t, readable, slices.Contains(tr.Readable, "x-secret"), "credentials %q", creds)
+	}
+}
+
+func TestTheRequestCarriesWhatABrowserAdds(t *testing.T) {
+	send := func(c *Client, r Request) *http.Request {
+		t.Helper()
+		var s seen
+		c.Transport = HandlerTransport{Handler: permissive(&s)}
+		_, err := c.Do(context.Background(), r)
+		require.NoError(t, err)
+		reqs := s.all()
+		require.NotEmpty(t, reqs)
+		return reqs[len(reqs)-1]
+	}
+	api := "https://api.example.net/x"
+	r := send(&Client{}, Request{URL: api, Origin: app})
+	assert.Equal(t, DefaultUserAgent, r.Header.Get("User-Agent"))
+	assert.Equal(t, app+"/", r.Header.Get("Referer"), "strict-origin-when-cross-origin sends the page's origin")
+	assert.Equal(t, "*/*", r.Header.Get("Accept"))
+	assert.Equal(t, "en-US,en;q=0.9", r.Header.Get("Accept-Language"))
+	assert.Equal(t, app, r.Header.Get("Origin"))
+
+	r = send(&Client{UserAgent: "probe/1"}, Request{URL: api, Origin: app, Header: []Field{{"Accept", "application/json"}, {"Accept-Language", "de"}}})
+	assert.Equal(t, "probe/1", r.Header.Get("User-Agent"))
+	assert.Equal(t, "application/json", r.Header.Get("Accept"), "the script's Accept is kept")
+	assert.Equal(t, "de", r.Header.Get("Accept-Language"), "the script's Accept-Language is kept")
+
+	r = send(&Client{}, Request{URL: api, Origin: "null"})
+	assert.NotContains(t, r.Header, "Referer", "an opaque origin has no referrer to send")
+
+	for method, origin := range map[string]bool{"GET": false, "HEAD": false, "POST": true, "PUT": true} {
+		r := send(&Client{}, Request{URL: app + "/x", Origin: app, Method: method})
+		assert.Equal(t, origin, r.Header.Get("Origin") != "", "a same-origin %s carries Origin: %v", method, origin)
+		assert.Equal(t, "same-origin", r.Header.Get("Sec-Fetch-Site"))
+	}
+}
+
+func TestCookiesTheServerSetsAreKeptOnlyWhenCredentialsGo(t *testing.T) {
+	setter := func(s *seen) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/login" {
+				w.Header().Add("Set-Cookie", "session=1; Path=/; Secure")
+			}
+			permissive(s)(w, r)
+		})
+	}
+	api := "https://api.example.net"
+	for creds, kept := range map[Credentials]bool{CredentialsInclude: true, "": false, CredentialsOmit: false} {
+		var s seen
+		jar, _ := cookiejar.New(nil)
+		c := &Client{Transport: HandlerTransport{Handler: setter(&s)}, Jar: jar}
+		_, err := c.Do(context.Background(), Request{URL: api + "/login", Origin: app, Credentials: creds})
+		require.NoError(t, err)
+		reqs := s.all()
+		assert.NotContains(t, reqs[len(reqs)-1].Header, "Cookie", "an empty jar sends no Cookie line")
+		_, err = c.Do(context.Background(), Request{URL: api + "/next", Origin: app, Credentials: CredentialsInclude})
+		require.NoError(t, err)
+		reqs = s.all()
+		assert.Equal(t, kept, reqs[len(reqs)-1].Header.Get("Cookie") == "session=1", "credentials %q", creds)
+	}
+	var s seen
+	c := &Client{Transport: HandlerTransport{Handler: setter(&s)}}
+	_, err := c.Do(context.Background(), Request{URL: api + "/login", Origin: app, Credentials: CredentialsInclude})
+	assert.NoError(t, err, "without a Jar, a Set-Cookie is dropped")
+}
+
+func TestTransferEncodingIsAHeaderThePageReadsOnlyWhenSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Expose-Headers", "*")
+		if r.URL.Path == "/long" {
+			_, _ = io.WriteString(w, strings.Repeat("x", 8192)) // past net/http's buffer: chunked
+			return
+		}
+		_, _ = io.WriteString(w, "short")
+	}))
+	t.Cleanup(srv.Close)
+	c := &Client{Transport: NewTransport(0)}
+	tr, err := c.Do(context.Background(), Request{URL: srv.URL + "/long", Origin: app})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"chunked"}, tr.LastOf(KindRequest).ResponseHeader["Transfer-Encoding"])
+	assert.Contains(t, tr.Readable, "transfer-encoding")
+	tr, err = c.Do(context.Background(), Request{URL: srv.URL + "/short", Origin: app})
+	require.NoError(t, err)
+	assert.NotContains(t, tr.LastOf(KindRequest).ResponseHeader, "Transfer-Encoding")
+	assert.NotContains(t, tr.Readable, "transfer-encoding")
+}
+
+func TestRequestedHeadersAreThePreflightsOnly(t *testing.T) {
+	var s seen
+	c := &Client{Transport: HandlerTransport{Handler: permissive(&s)}}
+	tr, err := c.Do(context.Background(), Request{URL: "https://api.example.net/x", Origin: app, Method: "PUT", Header: []Field{{"X-B", "1"}, {"Content-Type", "application/json"}}})
+	require.NoError(t, err)
+	require.NotNil(t, tr.LastOf(KindPreflight))
+	assert.Equal(t, []string{"content-type", "x-b"}, tr.LastOf(KindPreflight).RequestedHeaders())
+	assert.Nil(t, tr.LastOf(KindRequest).RequestedHeaders(), "an actual request asks for nothing")
+	tr, err = c.Do(context.Background(), Request{URL: "https://api.example.net/x", Origin: app, Method: "PUT"})
+	require.NoError(t, err)
+	assert.Nil(t, tr.LastOf(KindPreflight).RequestedHeaders(), "a preflight without Access-Control-Request-Headers asks for none")
+}
+
+// countingBody is a response body of n bytes that counts what is read of it.
+type countingBody struct {
+	n, read int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	if b.read >= b.n {
+		return 0, io.EOF
+	}
+	k := min(int64(len(p)), b.n-b.read)
+	b.read += k
+	return int(k), nil
+}
+
+func (b *countingBody) Close() error { return nil }
+
+type bodyTransport struct{ body *countingBody }
+
+func (t bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}}, Body: t.body, Request: r}, nil
+}
+
+func TestClientReadsAtMostBodyLimitBytesOfABody(t *testing.T) {
+	for limit, want := range map[int64]int64{0: DefaultBodyLimit, -1: DefaultBodyLimit, 1: 1, 1000: 1000} {
+		body := &countingBody{n: 4 * DefaultBodyLimit}
+		c := &Client{Transport: bodyTransport{body}, BodyLimit: limit}
+		_, err := c.Do(context.Background(), Request{URL: "https://api.example.net/x", Origin: app})
+		require.NoError(t, err)
+		assert.Equal(t, want, body.read, "BodyLimit %d", limit)
+	}
 }

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -45,6 +46,12 @@ func TestSafelistedRequestHeaderValueRules(t *testing.T) {
 		{"Content-Language", "de-DE *", true, "space and * are allowed"},
 		{"Content-Language", "en_US", false, "underscore is not allowed"},
 		{"Accept-Language", "en/US", false, "slash is not allowed"},
+		{"Accept-Language", "09azAZ", true, "the first and last of digits and of each case of letters"},
+		{"Accept-Language", "en:US", false, "the byte after 9 is not allowed"},
+		{"Accept-Language", "en`US", false, "the byte before a is not allowed"},
+		{"Accept-Language", "en{US", false, "the byte after z is not allowed"},
+		{"Accept-Language", "en@US", false, "the byte before A is not allowed"},
+		{"Accept-Language", "en[US", false, "the byte after Z is not allowed"},
 		{"Content-Type", "text/plain", true, "text/plain"},
 		{"Content-Type", "text/plain;charset=UTF-8", true, "parameters do not matter"},
 		{"Content-Type", "TEXT/PLAIN ; garbage", true, "the essence is compared in lower case; a bad parameter is skipped"},
@@ -160,6 +167,14 @@ func TestParseSingleRange(t *testing.T) {
 		{"bits=1-2", false, 0, 0, false},
 		{"bytes=1-2 ", false, 0, 0, false},
 		{"bytes=99999999999999999999-", false, 0, 0, false},
+		{"bytes", false, 0, 0, false}, // the input ends before "="
+		{"bytes=", false, 0, 0, false},
+		{"bytes=5", false, 0, 0, false},
+		{"bytes=0-", false, 0, -1, true}, // a start of 0 is a start
+		{"bytes=-0", false, -1, 0, true}, // an end of 0 is an end
+		{"bytes=0-0", false, 0, 0, true},
+		{"bytes=1-1", false, 1, 1, true}, // start may equal end
+		{"bytes=1-0", false, 0, 0, false},
 	}
 	for _, tt := range tests {
 		s, e, ok := ParseSingleRange(tt.in, tt.ws)
@@ -352,6 +367,69 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSend(t *testing.T) {
 		_, err := ParseOrigin(s)
 		require.Error(t, err, s)
 		assert.Contains(t, err.Error(), hint, s)
+	}
+}
+
+func TestFailuresReadAsTheConsoleSaysThem(t *testing.T) {
+	for _, tt := range []struct {
+		f    Failure
+		says string
+	}{
+		{Failure{Check: CheckAllowCredentials, Reason: ReasonMissing}, "the 'Access-Control-Allow-Credentials' header of the response is absent"},
+		{Failure{Check: CheckAllowCredentials, Reason: ReasonMismatch, Got: "TRUE"}, "the value of the 'Access-Control-Allow-Credentials' header of the response is 'TRUE'"},
+		{Failure{Check: CheckAllowMethods, Reason: ReasonMalformed, Got: "P UT", Preflight: true}, "cannot parse the 'Access-Control-Allow-Methods' header of the response to the preflight request: 'P UT'"},
+		{Failure{Check: CheckAllowMethods, Reason: ReasonNotAllowed, Name: "PUT", Got: "GET", Preflight: true}, "method PUT is not allowed by Access-Control-Allow-Methods in the response to the preflight request (got 'GET')"},
+	} {
+		assert.True(t, strings.HasPrefix(tt.f.Error(), tt.says), "%q", tt.f.Error())
+	}
+}
+
+func TestSerializeOriginWritesTheOriginAsBrowsersDo(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://App.Example.com/path?q#f": "https://app.example.com",
+		"http://example.com:80":            "http://example.com",
+		"http://example.com:080":           "http://example.com", // the port is read as a number
+		"http://example.com:0443":          "http://example.com:443",
+		"http://example.com:08080":         "http://example.com:8080",
+		"http://example.com:8080":          "http://example.com:8080",
+		"http://[0:0:0:0:0:0:0:1]:8080":    "http://[::1]:8080",
+		"http://[::FFFF:127.0.0.1]":        "http://[::ffff:7f00:1]",
+		"http://[fe80::1%25eth0]":          "http://[fe80::1%eth0]", // a zone is kept, never silently dropped: no browser sends one
+		"file:///etc/passwd":               "null",
+		"data:text/plain,x":                "null",
+	} {
+		u, err := url.Parse(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, SerializeOrigin(u), in)
+	}
+}
+
+func TestRegistrableDomain(t *testing.T) {
+	for host, want := range map[string]string{
+		"api.example.co.uk": "example.co.uk",
+		"API.Example.com.":  "example.com",
+		"example.com":       "example.com",
+		"127.0.0.1":         "127.0.0.1",
+		"[::1]":             "[::1]",
+		"localhost":         "localhost",
+		"co.uk":             "co.uk",
+	} {
+		assert.Equal(t, want, RegistrableDomain(host), host)
+	}
+}
+
+func TestSecFetchSite(t *testing.T) {
+	for _, tt := range []struct{ origin, url, want string }{
+		{"https://app.example.com", "https://app.example.com/x", "same-origin"},
+		{"https://app.example.com", "https://api.example.com/x", "same-site"},
+		{"https://app.example.com", "http://api.example.com/x", "cross-site"}, // the scheme counts
+		{"https://app.example.com", "https://api.example.net/x", "cross-site"},
+		{"https://a.example.co.uk", "https://b.other.co.uk/x", "cross-site"}, // a public suffix is no site
+		{"null", "https://api.example.com/x", "cross-site"},
+	} {
+		u, err := url.Parse(tt.url)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, secFetchSite(tt.origin, u), "%s to %s", tt.origin, tt.url)
 	}
 }
 

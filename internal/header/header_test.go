@@ -41,6 +41,7 @@ func TestEqualFoldFoldsASCIIOnly(t *testing.T) {
 func TestLowerLowerCasesASCIILettersOnly(t *testing.T) {
 	for in, want := range map[string]string{
 		"Content-Type": "content-type", "already": "already", "AZ@[`{": "az@[`{", "É": "É", "": "",
+		"A": "a", "Z": "z", "@[`{": "@[`{", // the first and last upper-case letter, and the bytes around the letters
 	} {
 		assert.Equal(t, want, Lower(in), in)
 		assert.Equal(t, in == want, IsLower(in), in)
@@ -78,6 +79,8 @@ func TestListContains(t *testing.T) {
 		{"Origin", "origin", true},
 		{"Accept-Encoding, ORIGIN", "origin", true},
 		{" ,origin ,", "Origin", true},
+		{",origin", "origin", true},
+		{"origin,", "origin", true},
 		{"\torigin\t", "Origin", true},
 		{"Origins", "origin", false},
 		{"", "origin", false},

@@ -32,6 +32,7 @@ func TestSplitReadsWhatRealClientsSend(t *testing.T) {
 		{"exactly MaxBytes bytes", []string{strings.Repeat("a", MaxBytes)}, []string{strings.Repeat("a", MaxBytes)}},
 		{"one byte more than MaxBytes", []string{strings.Repeat("a", MaxBytes+1)}, nil},
 		{"bytes add up over lines", []string{strings.Repeat("a", MaxBytes/2), strings.Repeat("b", MaxBytes/2+1)}, nil},
+		{"exactly MaxElements lines", repeat("a", MaxElements), repeat("a", MaxElements)},
 		{"more lines than MaxElements", repeat("a", MaxElements+1), nil},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,8 @@ import (
 func TestParseAcceptsOnlyWhatBrowsersSerialize(t *testing.T) {
 	long63 := strings.Repeat("a", 63)
 	host253 := strings.Repeat(long63+".", 3) + strings.Repeat("b", 61) // 3*64 + 61 = 253
+	scheme64 := strings.Repeat("s", 64)
+	longest := scheme64 + "://" + host253 + ":65535" // MaxLen bytes
 	tests := []struct {
 		in   string
 		want *Origin
@@ -29,6 +31,14 @@ func TestParseAcceptsOnlyWhatBrowsersSerialize(t *testing.T) {
 		{"https://example.com:65535", &Origin{Scheme: "https", Host: "example.com", Port: "65535"}},
 		{"https://example.com:80", &Origin{Scheme: "https", Host: "example.com", Port: "80"}},
 		{"foo://example.com:443", &Origin{Scheme: "foo", Host: "example.com", Port: "443"}},
+		{longest, &Origin{Scheme: scheme64, Host: host253, Port: "65535"}},
+		{"a09+-.z://example.com", &Origin{Scheme: "a09+-.z", Host: "example.com"}},   // the first and last byte of each class a scheme holds
+		{"https://a0-9_z.example", &Origin{Scheme: "https", Host: "a0-9_z.example"}}, // and a host
+		{"https://example.com:1", &Origin{Scheme: "https", Host: "example.com", Port: "1"}},
+		{"foo://example.com:1", &Origin{Scheme: "foo", Host: "example.com", Port: "1"}}, // a scheme without a default port has no port to omit
+		{"https://a.0y", &Origin{Scheme: "https", Host: "a.0y"}},                        // "0" then not "x": not a number
+		{"http://9.9.9.9", &Origin{Scheme: "http", Host: "9.9.9.9"}},
+		{"http://0.0.0.0", &Origin{Scheme: "http", Host: "0.0.0.0"}},
 
 		{"null", nil},
 		{"", nil},
@@ -82,6 +92,20 @@ func TestParseAcceptsOnlyWhatBrowsersSerialize(t *testing.T) {
 		{"https://a.0X1f", nil},
 		{"https://a.0xg", &Origin{Scheme: "https", Host: "a.0xg"}},
 		{"1http://example.com", nil},
+		{longest + "0", nil},
+		{strings.Repeat("s", 65) + "://example.com", nil},
+		{"a`://example.com", nil}, // the bytes on either side of each class
+		{"a{://example.com", nil},
+		{"a/://example.com", nil},
+		{"https://a`.example", nil},
+		{"https://a{.example", nil},
+		{"https://a/.example", nil},
+		{"https://a,.example", nil},
+		{"https://a.0", nil}, // a last label that is a number makes an IPv4 address, which this is not
+		{"https://a.9", nil},
+		{"https://a.0x", nil}, // "0x" alone is the hexadecimal number 0
+		{"https://:443", nil},
+		{"https://:", nil},
 		{"ht_tp://example.com", nil},
 	}
 	for _, tt := range tests {
@@ -125,6 +149,11 @@ func TestPatternsNormalize(t *testing.T) {
 		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
 		{"capacitor://localhost", "capacitor://localhost"},
 		{"https://ＥＸＡＭＰＬＥ.com", "https://example.com"},
+		{"http://localhost:1", "http://localhost:1"},
+		{"http://localhost:65535", "http://localhost:65535"},
+		{"A09+-.Zaz://example.com", "a09+-.zaz://example.com"}, // the first and last byte of each class a scheme holds
+		{strings.Repeat("S", 64) + "://example.com", strings.Repeat("s", 64) + "://example.com"},
+		{"http://*.localhost:*", "http://*.localhost:*"},
 	}
 	for _, tt := range tests {
 		p, err := ParsePattern(tt.in, Trust{})
@@ -134,6 +163,75 @@ func TestPatternsNormalize(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, p, again, "normalizing is idempotent")
 	}
+}
+
+func TestPatternErrorsSayWhatToWrite(t *testing.T) {
+	tests := []struct {
+		entry string
+		says  string
+	}{
+		{"http://localhost:0", "out of range: ports are 1–65535"},
+		{"http://localhost:65536", "out of range: ports are 1–65535"},
+		{strings.Repeat("s", 65) + "://example.com", "is not valid: a scheme is a letter"},
+		{"1http://example.com", `the scheme "1http" is not valid`},
+		{"ht_tp://example.com", `the scheme "ht_tp" is not valid`},
+		{"a@b://example.com", `the scheme "a@b" is not valid`}, // the bytes on either side of each class
+		{"a[b://example.com", `the scheme "a[b" is not valid`},
+		{"a`b://example.com", "the scheme \"a`b\" is not valid"},
+		{"a{b://example.com", `the scheme "a{b" is not valid`},
+		{"a/b://example.com", `the scheme "a/b" is not valid`},
+		{"a:b://example.com", `the scheme "a:b" is not valid`},
+		{"://example.com", `the scheme "" is not valid`},
+		{"https://@example.com", "everything before '@' is user information: the host here is example.com"},
+		{"https://user@evil.com", "the host here is evil.com; if that is the site you mean, write https://evil.com"},
+		{"https://example.com/a@b", "an origin has no path (not even a trailing slash): write https://example.com"},
+		{"https:///x", "an origin has no path"},
+		{"https://?q", "an origin has no query"},
+		{"https://:8080", "the host is missing"},
+		{"https://*.127.0.0.1", "a subdomain wildcard needs a domain name, not an IP address"},
+	}
+	for _, tt := range tests {
+		_, err := ParsePattern(tt.entry, Trust{})
+		var pe *PatternError
+		if assert.ErrorAs(t, err, &pe, tt.entry) {
+			assert.Contains(t, pe.Reason, tt.says, tt.entry)
+		}
+	}
+}
+
+func TestWithCredentialsAPatternTrustsNoOneItCannotName(t *testing.T) {
+	tests := []struct {
+		entry string
+		says  string // "" when accepted
+	}{
+		{"https://example.com", ""},
+		{"https://*.example.com", ""},
+		{"http://localhost:3000", ""},
+		{"http://*.localhost:*", ""}, // localhost is a single label, yet it only ever names this machine
+		{"http://127.0.0.1:8080", ""},
+		{"http://[::1]:8080", ""},
+		{"http://example.com", "a plain-http origin lets anyone on the network"},
+		{"http://*.example.com", "a plain-http origin lets anyone on the network"},
+		{"https://*.com", "com is a public suffix"},
+		{"https://*.co.uk", "co.uk is a public suffix"},
+		{"https://*.github.io", "github.io is a public suffix"},
+		{"https://*.internal", "internal is a public suffix"},                            // a single label not on the list
+		{"https://*.kawasaki.jp", "kawasaki.jp is a public suffix"},                      // its children are, by a wildcard rule
+		{"https://*.com:8443", "name your own domain, as in https://*.example.com:8443"}, // the fix keeps the port
+		{"https://*.co.uk:*", "name your own domain, as in https://*.example.co.uk:*"},
+	}
+	for _, tt := range tests {
+		_, err := ParsePattern(tt.entry, Trust{Credentials: true})
+		if tt.says == "" {
+			assert.NoError(t, err, tt.entry)
+			continue
+		}
+		assert.ErrorContains(t, err, tt.says, tt.entry)
+		_, err = ParsePattern(tt.entry, Trust{})
+		assert.NoError(t, err, "%s: without credentials the pattern is valid", tt.entry)
+	}
+	_, err := ParsePattern("http://example.com", Trust{Credentials: true, Insecure: true})
+	assert.NoError(t, err, "Insecure accepts plain http with credentials")
 }
 
 func TestWildcardsMatchWholeLabelsAndPorts(t *testing.T) {

@@ -118,6 +118,55 @@ func TestSetAllowsItsExactOriginsAtEverySize(t *testing.T) {
 	}
 }
 
+func TestSetAllowsAnExactOriginOfTheMostBytes(t *testing.T) {
+	long63 := strings.Repeat("a", 63)
+	host := strings.Repeat(long63+".", 3) + strings.Repeat("b", 61)
+	longest := strings.Repeat("s", 64) + "://" + host + ":65535"
+	require.Len(t, longest, MaxLen)
+	for _, n := range []int{1, fewExact + 1} { // as a list, and in a map
+		origins := []string{longest}
+		for i := 1; i < n; i++ {
+			origins = append(origins, "https://site"+strconv.Itoa(i)+".example")
+		}
+		assert.True(t, mustSet(t, origins).Allows(longest), "%d origins", n)
+	}
+}
+
+// manyWildcards is a set of more wildcards than fewWildcards, so that they are indexed, and extra.
+func manyWildcards(t *testing.T, extra ...string) *Set {
+	var ws []string
+	for i := range fewWildcards + 1 {
+		ws = append(ws, "https://*.site"+strconv.Itoa(i)+".example")
+	}
+	return mustSet(t, nil, append(ws, extra...)...)
+}
+
+func TestIndexedWildcardsMatchAtEveryDepth(t *testing.T) {
+	t.Run("any-port patterns alone", func(t *testing.T) {
+		var ws []string
+		for i := range fewWildcards + 1 {
+			ws = append(ws, "http://host"+strconv.Itoa(i)+".example:*")
+		}
+		s := mustSet(t, nil, ws...)
+		assert.True(t, s.Allows("http://host0.example:8080"))
+		assert.True(t, s.Allows("http://host8.example"))
+		assert.False(t, s.Allows("http://host9.example:8080"))
+	})
+	for _, labels := range []int{62, 63, 64, 65, 126} { // a parent of 63 labels is the last at depth bit 63 of the first word
+		parent := strings.TrimSuffix(strings.Repeat("p.", labels), ".")
+		s := manyWildcards(t, "https://*."+parent)
+		assert.True(t, s.Allows("https://x."+parent), "a parent of %d labels", labels)
+		assert.False(t, s.Allows("https://"+parent), "a parent of %d labels, itself", labels)
+	}
+	t.Run("a host of more labels than any host has is refused, not walked past the depths", func(t *testing.T) {
+		s := manyWildcards(t)
+		for _, labels := range []int{127, 128, 129, 150} {
+			host := strings.TrimSuffix(strings.Repeat("p.", labels), ".") + ".nowhere.example" // under no pattern: walked to the end
+			assert.False(t, s.Allows("https://"+host), "%d labels", labels)
+		}
+	})
+}
+
 func TestNewSetKeepsItsOwnCopies(t *testing.T) {
 	exact := []string{"https://a.example"}
 	patterns := []Pattern{{Scheme: "https", Host: "example.com", Subdomains: true}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -91,4 +92,163 @@ func TestOnlyHighAndCriticalFindingsAreSevere(t *testing.T) {
 		f := Finding{Severity: sev}
 		assert.Equal(t, severe, f.Severe(), sev)
 	}
+}
+
+// handler answers with headers(origin) on every request, and, on a preflight, with preflightStatus.
+func handler(preflightStatus int, headers func(origin string) http.Header) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, vs := range headers(r.Header.Get("Origin")) {
+			w.Header()[k] = vs
+		}
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(preflightStatus)
+		}
+	})
+}
+
+func TestTheBatteryFindsWhatEachAnswerShows(t *testing.T) {
+	const app = "https://app.example.co.uk"
+	only := func(allowed string, creds bool, vary bool) func(string) http.Header {
+		return func(o string) http.Header {
+			h := http.Header{}
+			if vary {
+				h.Set("Vary", "Origin")
+			}
+			if o == allowed {
+				h.Set("Access-Control-Allow-Origin", o)
+				if creds {
+					h.Set("Access-Control-Allow-Credentials", "true")
+				}
+			}
+			return h
+		}
+	}
+	fixed := func(h http.Header) func(string) http.Header { return func(string) http.Header { return h } }
+	tests := []struct {
+		name string
+		h    http.Handler
+		want []string // "id severity", in the order reported: the most severe first
+	}{
+		{"an exact origin with credentials and Vary finds nothing", handler(204, only(app, true, true)), nil},
+		{"an exact origin answering the preflight with 200 finds nothing", handler(200, only(app, true, true)), nil},
+		{"a preflight answered with no Access-Control-Allow-Origin is not answered", handler(204, func(o string) http.Header {
+			h := only(app, true, true)(o)
+			h.Del("Access-Control-Allow-Origin")
+			return h
+		}), []string{"preflight-not-answered info"}},
+		{"a preflight answered 403 is not answered", handler(403, only(app, true, true)), []string{"preflight-not-answered info"}},
+		{"a fixed Access-Control-Allow-Origin needs no Vary", handler(204, fixed(http.Header{"Access-Control-Allow-Origin": {app}})), nil},
+		{"an echo of the trusted origin without Vary misses it", handler(204, only(app, false, false)), []string{"missing-vary-origin medium"}},
+		{"the trusted origin's answer also sent without Origin, and none to others, still varies", handler(204, func(o string) http.Header {
+			if o == "" || o == app {
+				return http.Header{"Access-Control-Allow-Origin": {app}}
+			}
+			return http.Header{}
+		}), []string{"missing-vary-origin medium"}},
+		{"* with credentials is reported once", handler(204, fixed(http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Credentials": {"true"}})),
+			[]string{"wildcard-with-credentials medium"}},
+		{"* without credentials is public, not misconfigured", handler(204, fixed(http.Header{"Access-Control-Allow-Origin": {"*"}})), nil},
+		{"an echo of every origin with credentials: the critical findings come first", echo(func(o string) bool { return o != "*" }),
+			[]string{"reflects-any-origin critical", "allows-null-origin critical"}},
+		{"an echo of the subdomains, http and * included, with credentials: the high finding, found last, comes first", echo(func(o string) bool { return o == "*" || strings.HasSuffix(o, ".example.co.uk") }),
+			[]string{"insecure-origin-trusted high", "any-subdomain-trusted medium", "wildcard-with-credentials medium"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs, err := scanner(tt.h).Run(context.Background(), app)
+			require.NoError(t, err)
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.ID+" "+f.Severity)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestAPreflightNotAnsweredSaysWhatWasMissing(t *testing.T) {
+	fs, err := scanner(handler(403, func(string) http.Header { return http.Header{} })).Run(context.Background(), "https://app.example.co.uk")
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Contains(t, fs[0].Message, "got status 403 and no Access-Control-Allow-Origin")
+}
+
+func TestTheBatteryIsBuiltOnTheTrustedOrigin(t *testing.T) {
+	origins := func(trusted string) []string {
+		ps, err := battery(trusted)
+		require.NoError(t, err)
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.origin)
+		}
+		return out
+	}
+	https := origins("https://app.example.co.uk:8443")
+	assert.Contains(t, https, "https://evil-example.co.uk:8443", "the port is kept")
+	assert.Contains(t, https, "https://example.co.uk.evil.net:8443", "a lookalike of the registrable domain, when it is not the host")
+	assert.Contains(t, https, "http://app.example.co.uk:8443", "the http variant of an https origin")
+	local := origins("http://localhost:3000")
+	assert.NotContains(t, local, "http://localhost.evil.net:3000.evil.net", "no registrable-domain lookalike when the domain is the host")
+	assert.Equal(t, 1, strings.Count(strings.Join(local, " "), "://localhost.evil.net:3000"), "the host lookalike, once")
+	for _, o := range local {
+		assert.False(t, strings.HasPrefix(o, "http://localhost:"), "no http variant of an http origin: %s", o)
+	}
+	assert.Contains(t, origins("http://[::1]:8080"), "http://[::1].evil.net:8080", "an IPv6 host is written in brackets")
+}
+
+// failing is a transport that fails the requests fail says, and serves the others with h.
+type failing struct {
+	h    http.Handler
+	fail func(*http.Request) bool
+}
+
+func (f failing) RoundTrip(r *http.Request) (*http.Response, error) {
+	if f.fail(r) {
+		return nil, errors.New("connection reset")
+	}
+	return fetch.HandlerTransport{Handler: f.h}.RoundTrip(r)
+}
+
+func TestAServerDroppingAnOddOriginGivesNoFindingForItButAnyOtherErrorEndsTheScan(t *testing.T) {
+	ok := echo(func(o string) bool { return o == "https://app.example.co.uk" })
+	run := func(fail func(*http.Request) bool) ([]Finding, error) {
+		s := scanner(ok)
+		s.Transport = failing{h: ok, fail: fail}
+		return s.Run(context.Background(), "https://app.example.co.uk")
+	}
+	fs, err := run(func(r *http.Request) bool { return strings.Contains(r.Header.Get("Origin"), "evil") })
+	require.NoError(t, err, "a lookalike dropped")
+	assert.Empty(t, fs)
+	_, err = run(func(r *http.Request) bool { return r.Header.Get("Origin") == "*" })
+	require.NoError(t, err, "the literal * dropped")
+	_, err = run(func(r *http.Request) bool { return r.Header.Get("Origin") == "null" })
+	assert.ErrorContains(t, err, "connection reset", "null dropped")
+	_, err = run(func(r *http.Request) bool { return r.Method == http.MethodOptions })
+	assert.ErrorContains(t, err, "connection reset", "a preflight dropped")
+}
+
+func TestTimeoutBoundsEachRequestAndZeroMeansNone(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	s := &Scanner{Transport: srv.Client().Transport, Timeout: 50 * time.Millisecond, URL: u}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // so that a Timeout ignored fails, not hangs
+	defer cancel()
+	_, err = s.Run(ctx, "https://app.example.co.uk")
+	assert.ErrorContains(t, err, "no response within 50ms")
+
+	s = scanner(echo(func(o string) bool { return o == "https://app.example.co.uk" }))
+	s.Timeout = 0
+	fs, err := s.Run(context.Background(), "https://app.example.co.uk")
+	require.NoError(t, err)
+	assert.Empty(t, fs)
+}
+
+func TestWithoutATrustedOriginNoneAllowedStillScansTheLikelyFrontendsLookalikes(t *testing.T) {
+	s := scanner(echo(func(o string) bool { return strings.HasSuffix(o, ".evil.net") }))
+	fs, err := s.Run(context.Background(), "")
+	require.NoError(t, err)
+	require.NotEmpty(t, fs)
+	assert.Equal(t, IDLookalike, fs[0].ID)
 }
