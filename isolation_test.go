@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -351,13 +352,19 @@ func TestReconfigureNeverMixesTwoPolicies(t *testing.T) {
 		}
 	}()
 
+	// The workers start once the swapper runs, and go on past perWorker requests until both policies
+	// have answered (at most 50 times as long): on a loaded machine the swapper may not be scheduled at
+	// first, and a run that saw one policy only would prove nothing.
+	for swaps.Load() < 2 {
+		runtime.Gosched()
+	}
 	var seenA, seenB atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := 0; i < perWorker; i++ {
+			for i := 0; i < perWorker || (seenA.Load() == 0 || seenB.Load() == 0) && i < 50*perWorker; i++ {
 				origin := []string{"https://a.example", "https://b.example"}[(w+i)%2]
 				preflight := i%3 == 0
 				r := httptest.NewRequest(http.MethodGet, "http://api.test/", nil)
