@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -88,3 +89,16 @@ func corsHeaders(h http.Header) http.Header {
 	}
 	return out
 }
+
+// app is the everyday configuration: a frontend on localhost:3000 calling an API with cookies, plus a
+// production domain and its subdomains.
+var app = Options{
+	AllowedOrigins:   []string{"http://localhost:3000", "https://app.example.com", "https://*.example.org"},
+	AllowedMethods:   []string{"GET", "POST", "PUT", "DELETE", "PATCH"},
+	AllowedHeaders:   []string{"Content-Type", "X-Request-Id", "Authorization"},
+	ExposedHeaders:   []string{"X-Total-Count"},
+	AllowCredentials: true,
+	MaxAge:           2 * time.Hour,
+}
+
+var public = Options{AllowedOrigins: []string{"*"}}
