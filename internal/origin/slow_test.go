@@ -4,7 +4,7 @@ package origin
 // than fast: it parses everything into (scheme, host, port) and compares field by field. The differential
 // fuzz target in oracle_test.go checks the library against it.
 //
-// Origin (Fetch §3.2.5 serialized-origin, with the URL standard's serialisers):
+// Origin (https://fetch.spec.whatwg.org/#origin-header, with the URL standard's serializers):
 //
 //	serialized-origin = scheme "://" host [ ":" port ]
 //	scheme            = lower-case ALPHA *( lower-case ALPHA / DIGIT / "+" / "-" / "." )
