@@ -165,7 +165,8 @@ func (s *Set) hasExact(serialized string) bool {
 
 // matchWildcard reports whether some wildcard matches the text serialized, split as a canonical origin
 // is, and serialized is a canonical origin. Comparing first is cheaper: an origin that no wildcard matches
-// is refused without being parsed.
+// is refused without being parsed. It is one function, its loops inline, because it runs on every
+// request whose origin is not an exact one.
 func (s *Set) matchWildcard(serialized string) bool {
 	scheme, host, port, hasPort, ok := split(serialized)
 	if !ok {
@@ -180,14 +181,11 @@ func (s *Set) matchWildcard(serialized string) bool {
 		}
 		return false
 	}
-	if ws, ok := s.anyPort[host]; ok && matchAny(ws, scheme, port, hasPort) {
-		return IsCanonical(serialized)
+	if s.anyPort != nil {
+		if ws, ok := s.anyPort[host]; ok && matchAny(ws, scheme, port, hasPort) {
+			return IsCanonical(serialized)
+		}
 	}
-	return s.matchParent(scheme, host, port, hasPort) && IsCanonical(serialized)
-}
-
-// matchParent looks for a subdomain wildcard over one of host's parent domains.
-func (s *Set) matchParent(scheme, host, port string, hasPort bool) bool {
 	if s.parents == nil {
 		return false
 	}
@@ -207,7 +205,7 @@ func (s *Set) matchParent(scheme, host, port string, hasPort bool) bool {
 			continue
 		}
 		if ws, ok := s.parents[host[j:]]; ok && matchAny(ws, scheme, port, hasPort) {
-			return true
+			return IsCanonical(serialized)
 		}
 	}
 	return false
