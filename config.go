@@ -149,8 +149,10 @@ func (comp *compiler) originConflicts() {
 		comp.fail("AllowedOrigins", "*", `"*" already allows every origin, so the other entries mean nothing: keep either "*" or the list`)
 	case cfg.anyOrigin && o.AllowOriginFunc != nil:
 		comp.fail("AllowOriginFunc", "", `"*" in AllowedOrigins already allows every origin, so AllowOriginFunc would never be asked: remove one of them`)
-	case len(o.AllowedOrigins) == 0 && o.AllowOriginFunc == nil:
-		comp.fail("AllowedOrigins", "", `no origin is allowed, so the middleware would refuse every cross-origin request: list origins such as "http://localhost:3000", or set AllowOriginFunc`)
+	case len(o.AllowedOrigins) == 0 && o.AllowOriginFunc == nil && !o.CrossOriginProtection:
+		// With CrossOriginProtection, no origin is a policy: a site whose pages call only their own
+		// origin, its cross-origin writes refused (net/http.CrossOriginProtection with no trusted origin).
+		comp.fail("AllowedOrigins", "", `no origin is allowed, so the middleware would refuse every cross-origin request: list origins such as "http://localhost:3000", or set AllowOriginFunc; for a site whose pages call only their own origin, set CrossOriginProtection alone`)
 	}
 	if cfg.anyOrigin && o.CrossOriginProtection {
 		comp.fail("CrossOriginProtection", "", `"*" in AllowedOrigins allows every origin, so CrossOriginProtection would refuse nothing: list the origins you trust in AllowedOrigins, or keep "*" and use net/http.CrossOriginProtection alone`)

@@ -87,7 +87,7 @@ var configErrorCases = []struct {
 	{"expose any header with credentials", cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowCredentials: true, ExposedHeaders: []string{"*"}}, "ExposedHeaders", "*", []string{"AllowCredentials", "by name"}},
 
 	// Nothing allowed, or contradictions.
-	{"no origins at all", cors.Options{}, "AllowedOrigins", "", []string{"no origin is allowed", "http://localhost:3000", "AllowOriginFunc"}},
+	{"no origins at all", cors.Options{}, "AllowedOrigins", "", []string{"no origin is allowed", "http://localhost:3000", "AllowOriginFunc", "set CrossOriginProtection alone"}},
 	{"empty origin list", cors.Options{AllowedOrigins: []string{}}, "AllowedOrigins", "", []string{"no origin is allowed", "AllowOriginFunc"}},
 	{"any origin beside a list", origins("*", "https://app.example.com"), "AllowedOrigins", "*", []string{"already allows every origin", `either "*" or the list`}},
 	{"any origin beside a function", cors.Options{AllowedOrigins: []string{"*"}, AllowOriginFunc: func(string) bool { return true }}, "AllowOriginFunc", "", []string{"never be asked", "remove one"}},
@@ -244,6 +244,7 @@ func TestConfigErrorTableIsNotVacuous(t *testing.T) {
 		{AllowedOrigins: []string{"https://app.example.com"}, MaxAge: -time.Second, PreflightStatus: 299},
 		{AllowedOrigins: []string{"https://app.example.com", "https://*.example.com"}, CrossOriginProtection: true},
 		{AllowOriginFunc: func(string) bool { return false }, CrossOriginProtection: true},
+		{CrossOriginProtection: true}, // a site whose pages call only their own origin
 	}
 	for _, o := range fixes {
 		_, err := cors.New(o)

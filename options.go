@@ -20,6 +20,8 @@ type Options struct {
 	//     "Access-Control-Allow-Origin: *" without Vary: Origin, since it reflects nothing; OriginAllowed
 	//     still refuses "null" and malformed values.
 	// Entries are normalised (lower case, punycode, default port dropped); requests must match byte for byte.
+	// It may be empty only with AllowOriginFunc, or with CrossOriginProtection alone: a site whose pages
+	// call only their own origin, which trusts no other.
 	AllowedOrigins []string `json:"allowed_origins"`
 
 	// AllowOriginFunc, if set, is asked about a valid origin that no entry of AllowedOrigins matches. It

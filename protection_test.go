@@ -84,6 +84,33 @@ func TestCrossOriginProtection(t *testing.T) {
 	}
 }
 
+// A site whose pages call only their own origin sets CrossOriginProtection alone: it trusts no other origin,
+// reads or writes, and its own pages' calls pass unchanged.
+func TestCrossOriginProtectionAloneTrustsNoOtherOrigin(t *testing.T) {
+	sameOriginOnly := Options{CrossOriginProtection: true}
+	tests := []struct {
+		rule    string
+		req     req
+		reached bool
+		code    int
+	}{
+		{"the page's own write passes", write(http.MethodPut, "same-origin", "https://api.example.com"), true, http.StatusOK},
+		{"the page's own write passes without Sec-Fetch-Site too", write(http.MethodPost, "", "https://api.example.com"), true, http.StatusOK},
+		{"another site's write is refused before the handler", write(http.MethodPost, "cross-site", "https://evil.example"), false, http.StatusForbidden},
+		{"another site's read reaches the handler but gets no CORS header", get("https://evil.example"), true, http.StatusOK},
+		{"another site's preflight is refused", preflight("https://evil.example", http.MethodPut), false, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			res := serve(t, sameOriginOnly, tt.req)
+			assert.Equal(t, tt.reached, res.reached)
+			assert.Equal(t, tt.code, res.code)
+			assert.Empty(t, res.header.Get("Access-Control-Allow-Origin"))
+		})
+	}
+	assert.False(t, MustNew(sameOriginOnly).OriginAllowed("https://api.example.com"), "no origin is trusted, not even by name")
+}
+
 func TestCrossOriginProtectionAllowsWhatCORSAllows(t *testing.T) {
 	// An allowed cross-origin write passes and gets its CORS headers as before: one allowlist for both.
 	res := serve(t, guarded, write(http.MethodPut, "cross-site", "https://app.example.org"))
