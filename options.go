@@ -96,7 +96,7 @@ type ConfigError struct {
 	Reason string // what is wrong and how to fix it
 }
 
-// Error returns "cors: Field "Value": Reason".
+// Error returns "cors: Field "Value": Reason", or "cors: Field: Reason" when Value is empty.
 func (e *ConfigError) Error() string {
 	if e.Value == "" {
 		return "cors: " + e.Field + ": " + e.Reason

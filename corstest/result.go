@@ -36,7 +36,7 @@ type Exchange struct {
 
 // Problem is one failed check or warning, in words a browser console would use, with the fix on the server.
 type Problem struct {
-	Message string
+	Message string // what failed, as a browser console would say it
 	Fix     string // what to change; for a warning that only informs (a redirect followed), ""
 }
 

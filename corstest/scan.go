@@ -17,8 +17,8 @@ type Finding struct {
 	ID       string // "reflects-any-origin", "allows-null-origin", "lookalike-origin", ...
 	Severity string // "info", "low", "medium", "high" or "critical"
 	Origin   string // the origin sent
-	Message  string
-	Fix      string
+	Message  string // what the API answered to Origin, and what it means for a page there
+	Fix      string // what to change on the server
 }
 
 // Scan asks h, in-process, at the path "/", what the corscheck scan asks a live API (the same battery of
