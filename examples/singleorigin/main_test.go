@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crossorigin/cors/corstest"
 	"github.com/crossorigin/cors/examples/internal/routerspec"
 )
 
@@ -168,6 +169,42 @@ func TestCrossOriginCallsAreAllowedOnlyWhenTheEnvironmentListsTheOrigin(t *testi
 			assert.Equal(t, http.StatusOK, put.Status, "the PUT the preflight cleared")
 			assert.Contains(t, put.Body, `"updated":true`)
 			assert.Equal(t, tt.origin, put.Header.Get("Access-Control-Allow-Origin"))
+		})
+	}
+}
+
+// The browser's verdict on the page's credentialed PUT, judged in-process by corstest: the page on the site's
+// own origin may always make it, the dev server only where the environment lists it, a lookalike never.
+func TestTheBrowserLetsOnlyTheSiteAndTheListedDevServerMakeThePUT(t *testing.T) {
+	put := func(origin string) corstest.Call {
+		return corstest.Call{
+			Origin: origin, Method: http.MethodPut, URL: siteOrigin + "/api/items/7",
+			Header:      http.Header{"Content-Type": {"application/json"}},
+			Credentials: "include", Cookies: []*http.Cookie{{Name: "session", Value: "abc"}},
+		}
+	}
+	for _, env := range []struct {
+		name       string
+		vars       map[string]string
+		devAllowed bool
+	}{{"production", production, false}, {"development", development, true}} {
+		h, err := newHandler(policy(func(name string) string { return env.vars[name] }))
+		require.NoError(t, err)
+		t.Run(env.name, func(t *testing.T) {
+			if res := corstest.Allowed(t, h, put(siteOrigin)); res != nil {
+				assert.Nil(t, res.Preflight, "a same-origin PUT is never preflighted")
+				assert.Equal(t, http.StatusBadRequest, res.Response.Status, "the PUT reached its handler, which wants a body a Call has not")
+			}
+			if env.devAllowed {
+				if res := corstest.Allowed(t, h, put(devPage)); res != nil {
+					assert.Equal(t, "session=abc", res.Response.Request.Header.Get("Cookie"), "with the session cookie")
+				}
+			} else if res := corstest.Blocked(t, h, put(devPage)); res != nil {
+				assert.Equal(t, "preflight", res.BlockedAt, "production never sends the dev server's PUT")
+			}
+			if res := corstest.Blocked(t, h, put("https://app.example.com.evil.example")); res != nil {
+				assert.Equal(t, "preflight", res.BlockedAt, "the browser never sends the lookalike's PUT")
+			}
 		})
 	}
 }
