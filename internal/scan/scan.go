@@ -211,6 +211,30 @@ func battery(trusted string) ([]probe, error) {
 	return ps, nil
 }
 
+// batteries joins the battery of each trusted origin, each origin asked once and none of the trusted
+// ones among the probes: an API may check each origin it allows its own way, right for one and wrong for
+// another (an exact www, a prefix match for app), so every one gets its lookalikes.
+func batteries(trusted []string) ([]probe, error) {
+	seen := make(map[string]bool, len(trusted))
+	for _, t := range trusted {
+		seen[t] = true
+	}
+	var out []probe
+	for _, t := range trusted {
+		ps, err := battery(t)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if !seen[p.origin] {
+				seen[p.origin] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
 // likelyFrontends are the origins that probably serve the pages calling an API on host: https on its
 // registrable domain, its www and its app subdomains (just the address itself for an IP address). It
 // fails when they are no origin a browser sends (a host with a zone or a percent sign in it), for
@@ -233,7 +257,8 @@ func likelyFrontends(host string) ([]string, error) {
 
 // Run runs the battery against s.URL and returns the findings, the most severe first. trusted is the
 // origin the API is meant to allow; "" derives likely ones from the URL's registrable domain (a
-// [*DeriveError] when none can be). A trusted origin a browser never sends is an [*OriginError].
+// [*DeriveError] when none can be), and the battery is then built on each of them the API allows. A
+// trusted origin a browser never sends is an [*OriginError].
 func (s *Scanner) Run(ctx context.Context, trusted string) ([]Finding, error) {
 	if err := checkTrusted(trusted); err != nil {
 		return nil, err
@@ -262,7 +287,7 @@ func (s *Scanner) Run(ctx context.Context, trusted string) ([]Finding, error) {
 			trustedOrigins = candidates[:1] // lookalikes of a likely frontend, none of them trusted
 		}
 	}
-	probes, err := battery(trustedOrigins[0])
+	probes, err := batteries(trustedOrigins)
 	if err != nil {
 		return nil, err
 	}

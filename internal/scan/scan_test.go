@@ -47,6 +47,41 @@ func TestScanDerivesTrustedOriginsFromTheRegistrableDomain(t *testing.T) {
 	assert.Equal(t, "https://www.example.co.uk.evil.net", fs[0].Origin, "the lookalike is built on the derived trusted origin")
 }
 
+// An API may check the origins it allows each its own way: every derived origin it allows gets its
+// lookalikes, so a prefix match on the second is found although the first is compared exactly.
+func TestScanBuildsLookalikesOnEveryDerivedOriginTheAPIAllows(t *testing.T) {
+	s := scanner(echo(func(o string) bool {
+		return o == "https://www.example.co.uk" || strings.HasPrefix(o, "https://app.example.co.uk")
+	}))
+	fs, err := s.Run(context.Background(), "")
+	require.NoError(t, err)
+	var lookalikes []string
+	for _, f := range fs {
+		if f.ID == IDLookalike {
+			lookalikes = append(lookalikes, f.Origin)
+		}
+	}
+	assert.ElementsMatch(t, []string{
+		"https://app.example.co.uk.evil.net", "https://app.example.co.uk_.evil.net",
+		"https://app.example.co.uk`.evil.net", "https://app.example.co.uk%60.evil.net",
+	}, lookalikes, "the lookalikes of app, which the prefix match lets through; none of www's")
+}
+
+func TestEachOriginIsAskedOnceAndNoTrustedOneAsAProbe(t *testing.T) {
+	trusted := []string{"https://example.com", "https://www.example.com", "https://app.example.com"}
+	ps, err := batteries(trusted)
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, p := range ps {
+		assert.False(t, seen[p.origin], "%s asked twice", p.origin)
+		seen[p.origin] = true
+		assert.NotContains(t, trusted, p.origin)
+	}
+	for _, want := range []string{"https://www.example.com.evil.net", "https://app.example.com.evil.net", "http://app.example.com", "https://evil-example.com"} {
+		assert.True(t, seen[want], "%s is asked", want)
+	}
+}
+
 func TestATrustedOriginNoPageHasIsAnOriginError(t *testing.T) {
 	for _, trusted := range []string{"null", "https://app.example.com/", "HTTPS://app.example.com", "app.example.com"} {
 		t.Run(trusted, func(t *testing.T) {
