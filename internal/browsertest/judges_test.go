@@ -15,6 +15,11 @@ import (
 	"github.com/crossorigin/cors/internal/browsertest/browser"
 )
 
+// ccCaseCount is how many server behaviours TestCorscheckInBrowsers proves corscheck and corstest on, the
+// number docs/conformance.md, docs/corscheck.md and corstest's package doc cite: a case added or removed
+// fails the test until this number, and theirs, say so.
+const ccCaseCount = 87
+
 // ccCheckCases is how many of TestCorscheckInBrowsers's cases corstest.Check judges in-process: every
 // case but the three redirects that the browser follows to the other server (87 - 3), which Check, serving
 // the API's host alone, must refuse. The fourth redirect to the other server has no CORS headers: the
