@@ -78,7 +78,7 @@ func checkRows(rows []Row) ratioChecks {
 		} else {
 			c.unfair = append(c.unfair, fmt.Sprintf("%s %.2f × %s", r.Scenario, x, r.PeerFair))
 		}
-		if r.Ours.AllocsPerOp > benchmarks.AllocTarget(r.Request) {
+		if r.Ours.AllocsPerOp > benchmarks.AllocTarget {
 			c.allocs = append(c.allocs, fmt.Sprintf("%s %s", r.Scenario, strconv.FormatFloat(r.Ours.AllocsPerOp, 'g', 3, 64)))
 		}
 	}
