@@ -61,6 +61,9 @@ func costCases() []struct {
 		{"hostile preflight, header list of 1 MiB", app, hostile(strings.Repeat("a,", 1<<19)), 0},
 		{"hostile preflight, 1,024 header lines", app, hostile(manyLines...), 0},
 		{"preflight with a disallowed header", app, preflight("http://localhost:3000", "PUT", "x-nope").build(), 0},
+		{"preflight with an unlisted method", app, preflight("http://localhost:3000", "CHICKEN").build(), 0},
+		{"preflight with a method that is no token", app, preflight("http://localhost:3000", "P UT\r\n").build(), 0},
+		{"preflight with a method of 65 bytes", app, preflight("http://localhost:3000", strings.Repeat("A", 65)).build(), 0},
 		{"request whose Vary already covers Origin", app, req{header: http.Header{"Vary": {"Origin"}}}.build(), 0},
 		{"request without Origin", app, req{}.build(), 0},
 		// Merging into the earlier Vary line costs one string: see headerWriter.appendVary.

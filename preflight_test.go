@@ -11,9 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// FuzzPreflightMethod holds that any Access-Control-Request-Method is answered without panic or
-// allocation, is allowed exactly when it is a token of at most 64 bytes that the policy lists (byte for
-// byte), that "*" allows, or that is safelisted, and that a credentialed "*" echoes it.
+// FuzzPreflightMethod holds that any Access-Control-Request-Method is answered without panic, is allowed
+// exactly when it is a token of at most 64 bytes that the policy lists (byte for byte), that "*" allows, or
+// that is safelisted, and that a credentialed "*" echoes it. (TestAllocations holds such preflights, refused
+// methods included, to no allocation.)
 func FuzzPreflightMethod(f *testing.F) {
 	for _, m := range []string{"PUT", "put", "PATCH", "patch", "GET", "get", "CHICKEN", "", "P UT", "PUT\r\n", strings.Repeat("A", 65), "TRACE"} {
 		f.Add(m, false)
