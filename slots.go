@@ -39,9 +39,9 @@ type chunk struct {
 // line prefetch of x86 and the 128-byte lines of some arm64 parts).
 const cacheLine = 128
 
-// chunkSlots is the size of a chunk: at most 4 slots for an actual response and 7 for a preflight
-// (plus one per reflected request header), so a chunk of 4 KiB serves dozens of responses and
-// the allocation is amortised to nothing per request.
+// chunkSlots is the size of a chunk: at most 5 slots for an actual response and 7 for a preflight
+// (6 and one per name when the requested headers are reflected), so a chunk of 4 KiB serves dozens of
+// responses and the allocation is amortised to nothing per request.
 const chunkSlots = 256
 
 // take returns n fresh slots, n > 0, that nothing else holds.
