@@ -92,7 +92,7 @@ func TestCheckGivesTheBrowsersVerdict(t *testing.T) {
 		{"a method the policy does not list fails at the preflight", policy(t, credentialed),
 			corstest.Call{Origin: page, Method: "DELETE", URL: "/api/items/1"}, "preflight", true, nil, "DELETE in AllowedMethods"},
 		{"fetch sends patch as written, which PATCH does not allow", policy(t, cors.Options{AllowedOrigins: []string{page}, AllowedMethods: []string{"PATCH"}}),
-			corstest.Call{Origin: page, Method: "patch", URL: "/x"}, "preflight", true, nil, ""},
+			corstest.Call{Origin: page, Method: "patch", URL: "/x"}, "preflight", true, nil, "patch in AllowedMethods"},
 		{"a header the policy does not list fails at the preflight", policy(t, credentialed),
 			corstest.Call{Origin: page, URL: "/x", Header: http.Header{"X-Token": {"1"}}}, "preflight", true, nil, "x-token in AllowedHeaders"},
 		{"a lookalike origin reads nothing", policy(t, credentialed),
