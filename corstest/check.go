@@ -15,8 +15,8 @@ var tool = explain.Tool{Include: `Credentials: "include"`, Cookie: "Cookies", Se
 
 // Check makes the call against h in-process, with no listener. The error is for a Call that no page
 // could make (an Origin that is not a serialised origin, a URL with userinfo or that is neither a path
-// nor an absolute http(s) URL, a Credentials mode fetch() does not know, a method or header that fetch()
-// would throw on); a blocked call is not an error.
+// nor an absolute http(s) URL, or whose host or port a browser's URL parser refuses, a Credentials mode
+// fetch() does not know, a method or header that fetch() would throw on); a blocked call is not an error.
 //
 // A path is resolved against [APIOrigin]. Check serves the URL's host (its name and port) only, and
 // follows redirects on it; a redirect to another host is an error that says so, since no handler

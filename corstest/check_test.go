@@ -187,6 +187,8 @@ func TestCheckRefusesACallNoPageCouldMake(t *testing.T) {
 		{"a scheme-relative URL", with(func(c *corstest.Call) { c.URL = "//api.example.com/x" }), "neither a path"},
 		{"an ftp URL", with(func(c *corstest.Call) { c.URL = "ftp://api.example.com/x" }), "neither a path"},
 		{"a URL with user information", with(func(c *corstest.Call) { c.URL = "https://u:p@api.example.com/x" }), "user information"},
+		{"a URL whose host has a colon outside brackets", with(func(c *corstest.Call) { c.URL = "http://::" }), "character no host can"},
+		{"a URL whose port is above 65535", with(func(c *corstest.Call) { c.URL = "https://api.example.com:65536/x" }), "above 65535"},
 		{"a credentials mode in upper case", with(func(c *corstest.Call) { c.Credentials = "Include" }), "credentials mode"},
 		{"an unknown credentials mode", with(func(c *corstest.Call) { c.Credentials = "cors" }), "credentials mode"},
 		{"a forbidden method", with(func(c *corstest.Call) { c.Method = "trace" }), "forbidden method"},

@@ -76,6 +76,9 @@ func checkCallURL(raw string) error {
 	case u.User != nil:
 		return fmt.Errorf(`"url" %q has user information (user:password@), which fetch() refuses`, raw)
 	}
+	if err := fetch.HostError(u); err != nil {
+		return fmt.Errorf(`"url" %q: fetch() refuses it: %v`, raw, err)
+	}
 	return nil
 }
 

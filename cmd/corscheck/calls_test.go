@@ -65,6 +65,7 @@ func TestCallsFileThatIsNotAValidContractExitsTwoWithTheReason(t *testing.T) {
 		{"no url", oneCall(`"name": "a", "origin": "https://app.example.com", "expect": "allowed"`), []string{`"url" is required`}},
 		{"a relative url that is not a path", oneCall(`"name": "a", "origin": "https://app.example.com", "url": "api/items", "expect": "allowed"`), []string{`"url" "api/items" is not a path such as "/api/items/1"`}},
 		{"a url with user information", oneCall(`"name": "a", "origin": "https://app.example.com", "url": "https://u:p@api.example.com/", "expect": "allowed"`), []string{"user information"}},
+		{"a url whose host no browser reads", oneCall(`"name": "a", "origin": "https://app.example.com", "url": "http://::", "expect": "allowed"`), []string{`"url" "http://::": fetch() refuses it`, "character no host can"}},
 		{"a method that is not a token", oneCall(good + `, "method": "GET /"`), []string{`"method" "GET /" is not a method name`}},
 		{"a forbidden method", oneCall(good + `, "method": "trace"`), []string{"fetch() refuses trace (a forbidden method)"}},
 		{"a credentials mode fetch() does not know", oneCall(good + `, "credentials": "Include"`), []string{`"credentials" must be "omit", "same-origin" (the default) or "include"`, `not "Include"`}},

@@ -161,6 +161,9 @@ func TestClientFollowsRedirectsAsFetchDoes(t *testing.T) {
 			http.Redirect(w, r, "http://u:p@"+strings.TrimPrefix(b.URL, "http://")+"/final", http.StatusFound)
 		case "/ftp":
 			http.Redirect(w, r, "ftp://example.com/", http.StatusFound)
+		case "/badhost":
+			w.Header().Set("Location", "http://::/final") // Go's url.Parse reads it; the URL standard does not
+			w.WriteHeader(http.StatusFound)
 		case "/bare":
 			w.Header().Del("Access-Control-Allow-Origin")
 			http.Redirect(w, r, b.URL+"/final", http.StatusFound)
@@ -213,6 +216,10 @@ func TestClientFollowsRedirectsAsFetchDoes(t *testing.T) {
 	assert.True(t, tr.Blocked)
 	assert.Equal(t, ReasonRedirectScheme, tr.Failure.Reason)
 
+	tr = do("/badhost", "GET")
+	assert.True(t, tr.Blocked, "a Location whose host the URL parser refuses is a network error")
+	assert.Equal(t, ReasonRedirectScheme, tr.Failure.Reason)
+
 	tr = do("/bare", "GET")
 	assert.True(t, tr.Blocked, "the CORS check applies to the redirect itself")
 	assert.Equal(t, CheckAllowOrigin, tr.Failure.Check)
@@ -263,6 +270,8 @@ func TestClientRefusesWhatFetchWouldThrowFor(t *testing.T) {
 		{URL: "ftp://api.example.net/", Origin: app},
 		{URL: "/relative", Origin: app},
 		{URL: "https://u:p@api.example.net/", Origin: app},
+		{URL: "http://::", Origin: app},
+		{URL: "https://api.example.net:65536/", Origin: app},
 		{URL: "https://api.example.net/", Origin: "https://app.example.com/"},
 		{URL: "https://api.example.net/", Origin: app, Header: []Field{{"Bad Name", "1"}}},
 		{URL: "https://api.example.net/", Origin: app, Header: []Field{{"X-A", "a\x00b"}}},

@@ -90,7 +90,7 @@ func (f *fetching) follow(ex *Exchange, redirects int) (done bool) {
 	}
 	location := locations[0]
 	next, err := f.url.Parse(location)
-	if err != nil || (next.Scheme != "http" && next.Scheme != "https") {
+	if err != nil || (next.Scheme != "http" && next.Scheme != "https") || HostError(next) != nil {
 		return block(ReasonRedirectScheme, location)
 	}
 	if redirects == MaxRedirects {

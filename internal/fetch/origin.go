@@ -70,6 +70,9 @@ func ParseOrigin(s string) (string, error) {
 	if u.User != nil {
 		return "", fmt.Errorf("%q is not an origin: an origin has no user name or password", s)
 	}
+	if err := HostError(u); err != nil {
+		return "", fmt.Errorf("%q is not an origin: %v", s, err)
+	}
 	canonical := SerializeOrigin(u)
 	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.HasSuffix(s, "#") {
 		return "", fmt.Errorf("%q is not an origin: an origin has no path, query or fragment (not even a trailing slash): use %s", s, canonical)
@@ -78,6 +81,37 @@ func ParseOrigin(s string) (string, error) {
 		return "", fmt.Errorf("a browser never sends the origin %q: it writes it %s", s, canonical)
 	}
 	return s, nil
+}
+
+// HostError says why fetch() throws on u although Go's url.Parse read it, nil when it does not: the URL
+// standard's host parser (https://url.spec.whatwg.org/#host-parsing) refuses a host that is empty before
+// a port ("http://:80"), holds a colon outside brackets ("http://::"), is bracketed but no IPv6 address
+// or one with a zone, or holds a forbidden domain code point once percent-decoded ("<", ">", "^", "%", a
+// control); and its port state refuses a port above 65535 (https://url.spec.whatwg.org/#port-state).
+func HostError(u *url.URL) error {
+	host := u.Hostname()
+	switch {
+	case host == "":
+		return errors.New("its host is empty")
+	case strings.HasPrefix(u.Host, "["):
+		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() || ip.Zone() != "" {
+			return fmt.Errorf("its host [%s] is no IPv6 address a URL can hold", host)
+		}
+	case strings.ContainsFunc(host, forbiddenDomainCodePoint):
+		return fmt.Errorf("its host %q holds a character no host can (a colon outside brackets, a space, < > ^ | %% or a control)", host)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n > 65535 {
+			return fmt.Errorf("its port %s is above 65535", p)
+		}
+	}
+	return nil
+}
+
+// forbiddenDomainCodePoint reports whether r may not appear in a domain
+// (https://url.spec.whatwg.org/#forbidden-domain-code-point).
+func forbiddenDomainCodePoint(r rune) bool {
+	return r <= 0x20 || r == 0x7f || strings.ContainsRune("#%/:<>?@[\\]^|", r)
 }
 
 // SameOrigin reports whether the origins of a and b are the same tuple (scheme, host, port).

@@ -370,6 +370,36 @@ func TestParseOriginAcceptsOnlyWhatBrowsersSend(t *testing.T) {
 	}
 }
 
+// Go's url.Parse reads hosts the URL standard's host parser refuses, so fetch() throws on them and no
+// page has such an origin; HostError names each.
+func TestHostErrorRefusesWhatTheURLStandardRefuses(t *testing.T) {
+	for _, raw := range []string{"https://api.example.com", "http://localhost:8080", "http://[::1]:65535", "http://127.0.0.1",
+		"https://xn--caf-dma.example", "https://my_app.example", "https://caf%C3%A9.example", "http://a:0"} {
+		u, err := url.Parse(raw)
+		require.NoError(t, err, raw)
+		assert.NoError(t, HostError(u), raw)
+	}
+	refused := map[string]string{
+		"http://::":                                   "character no host can",
+		"http://a:b:80":                               "character no host can",
+		"http://:80":                                  "host is empty",
+		"http://[fe80::1%25en0]":                      "no IPv6 address",
+		"http://a<b.example":                          "character no host can",
+		"http://a%25b.example":                        "character no host can",
+		"http://api.example.com:65536":                "above 65535",
+		"http://api.example.com:99999999999999999999": "above 65535",
+	}
+	for raw, says := range refused {
+		u, err := url.Parse(raw)
+		require.NoError(t, err, "%s: Go reads it", raw)
+		err = HostError(u)
+		require.Error(t, err, raw)
+		assert.Contains(t, err.Error(), says, raw)
+	}
+	_, err := ParseOrigin("http://[fe80::1%25en0]")
+	assert.ErrorContains(t, err, "no IPv6 address", "no browser sends an origin with a zone, nor writes it otherwise")
+}
+
 func TestFailuresReadAsTheConsoleSaysThem(t *testing.T) {
 	for _, tt := range []struct {
 		f    Failure

@@ -58,6 +58,9 @@ func start(r Request) (*fetching, error) {
 	if u.User != nil {
 		return nil, refuse("fetch() refuses a URL with credentials (user:password@) in it")
 	}
+	if err := HostError(u); err != nil {
+		return nil, refuse("fetch() refuses the URL %q: %v", r.URL, err)
+	}
 	u.Fragment, u.RawFragment = "", ""
 	origin, err := ParseOrigin(r.Origin)
 	if err != nil {
