@@ -396,6 +396,10 @@ func TestHostErrorRefusesWhatTheURLStandardRefuses(t *testing.T) {
 		require.Error(t, err, raw)
 		assert.Contains(t, err.Error(), says, raw)
 	}
+	// Go's parser refuses these itself; the rule holds for any URL HostError is given.
+	for _, host := range []string{"a b", "a\tb", "a\x7fb", "a\x00b"} {
+		assert.ErrorContains(t, HostError(&url.URL{Scheme: "http", Host: host}), "character no host can", "%q", host)
+	}
 	_, err := ParseOrigin("http://[fe80::1%25en0]")
 	assert.ErrorContains(t, err, "no IPv6 address", "no browser sends an origin with a zone, nor writes it otherwise")
 }
