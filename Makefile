@@ -98,7 +98,8 @@ fuzz:
 	  done; \
 	done
 
-# Every fuzz target for 3,000,000 executions: about an hour on two cores.
+# Every fuzz target for 3,000,000 executions: two hours or more on two cores (docs/security.md, "Fuzzing",
+# has the last run's times).
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=3000000x
 
